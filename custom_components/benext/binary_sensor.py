@@ -1,0 +1,65 @@
+"""Binary sensors: one connectivity sensor per bus, like the gateway's bus LEDs."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .bus.connection import Bus
+from .coordinator import BusCoordinator
+from .entity import hub_device_info
+from .hub import BeNextConfigEntry
+
+PARALLEL_UPDATES = 0
+
+BUS_CONNECTIVITY: dict[Bus, BinarySensorEntityDescription] = {
+    bus: BinarySensorEntityDescription(
+        key=f"{bus}_connectivity",
+        translation_key=f"{bus}_connectivity",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    )
+    for bus in Bus
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BeNextConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up a connectivity sensor for each configured bus."""
+    async_add_entities(
+        BusConnectivitySensor(coordinator, entry)
+        for coordinator in entry.runtime_data.buses.values()
+    )
+
+
+class BusConnectivitySensor(CoordinatorEntity[BusCoordinator], BinarySensorEntity):
+    """Whether a bus of the installation can be reached; always available."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: BusCoordinator, entry: BeNextConfigEntry) -> None:
+        """Initialize the sensor of one bus."""
+        super().__init__(coordinator)
+        self.entity_description = BUS_CONNECTIVITY[coordinator.bus]
+        self._attr_unique_id = f"{entry.entry_id}_{self.entity_description.key}"
+        self._attr_device_info = hub_device_info(entry)
+
+    @property
+    def available(self) -> bool:
+        """A connectivity sensor reports a bus that is down as off, not unavailable."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the bus answered its last check."""
+        return self.coordinator.last_update_success

@@ -1,0 +1,137 @@
+"""How the integration reaches each bus of the home: the settings of one bus connection."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Bus(StrEnum):
+    """The three buses of a BeNext home."""
+
+    P1 = "p1"
+    MODBUS = "modbus"
+    WMBUS = "wmbus"
+
+
+class Transport(StrEnum):
+    """How a bus is reached."""
+
+    # P1 smart meter
+    SERIAL = "serial"
+    NETWORK = "network"
+    # RS485 Modbus
+    RTU = "rtu"
+    TCP = "tcp"
+    RTU_OVER_TCP = "rtu_over_tcp"
+    # Wireless M-Bus through wmbusmeters
+    HTTP = "http"
+    MANAGED = "managed"
+
+
+TRANSPORTS: dict[Bus, tuple[Transport, ...]] = {
+    Bus.P1: (Transport.SERIAL, Transport.NETWORK),
+    Bus.MODBUS: (Transport.RTU, Transport.TCP, Transport.RTU_OVER_TCP),
+    Bus.WMBUS: (Transport.HTTP, Transport.MANAGED),
+}
+
+SERIAL_TRANSPORTS = frozenset({Transport.SERIAL, Transport.RTU})
+NETWORK_TRANSPORTS = frozenset({Transport.NETWORK, Transport.TCP, Transport.RTU_OVER_TCP})
+# Buses whose data is pushed to us: nothing can be checked before the first telegram.
+PUSH_TRANSPORTS = frozenset({Transport.HTTP})
+
+DEFAULT_MODBUS_TCP_PORT = 502
+# BeNext sets every kWh meter on the RS485 bus to 9600 baud 8N1.
+DEFAULT_MODBUS_BAUDRATE = 9600
+# DSMR 4 and 5 meters send at 115200 baud 8N1 (DSMR 2.2 and 3 use 9600 7E1).
+DEFAULT_P1_BAUDRATE = 115200
+DEFAULT_WMBUS_RADIO = "auto:t1"
+
+
+@dataclass(frozen=True, slots=True)
+class SerialSettings:
+    """A serial port and its line settings."""
+
+    device: str
+    baudrate: int
+    bytesize: int = 8
+    parity: str = "N"
+    stopbits: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSettings:
+    """A TCP endpoint on the home network."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
+class BusConnection:
+    """One configured bus: its transport and where to find it."""
+
+    bus: Bus
+    transport: Transport
+    serial: SerialSettings | None = None
+    network: NetworkSettings | None = None
+    radio: str | None = None
+
+    def __post_init__(self) -> None:
+        """Reject settings that do not fit the transport."""
+        if self.transport not in TRANSPORTS[self.bus]:
+            raise ValueError(f"{self.transport} is not a transport of the {self.bus} bus")
+        if self.transport in SERIAL_TRANSPORTS and self.serial is None:
+            raise ValueError(f"{self.transport} needs serial settings")
+        if self.transport in NETWORK_TRANSPORTS and self.network is None:
+            raise ValueError(f"{self.transport} needs a host and port")
+        if self.transport is Transport.MANAGED and not self.radio:
+            raise ValueError("a managed wmbusmeters needs a radio device")
+
+    @property
+    def is_push(self) -> bool:
+        """Whether data only arrives when the other side sends it."""
+        return self.transport in PUSH_TRANSPORTS
+
+    @property
+    def endpoint(self) -> str | None:
+        """What this connection occupies in the home: a port, a host:port, or a radio."""
+        if self.serial is not None:
+            return self.serial.device
+        if self.network is not None:
+            return f"{self.network.host}:{self.network.port}"
+        if self.transport is Transport.MANAGED:
+            return self.radio_device
+        return None
+
+    @property
+    def radio_device(self) -> str | None:
+        """The device path in a wmbusmeters radio spec such as `/dev/ttyUSB0:im871a`."""
+        if self.radio is None or not self.radio.startswith("/"):
+            return None
+        return self.radio.split(":", 1)[0]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The form stored in the config entry."""
+        data: dict[str, Any] = {"transport": self.transport.value}
+        if self.serial is not None:
+            data["serial"] = asdict(self.serial)
+        if self.network is not None:
+            data["network"] = asdict(self.network)
+        if self.radio is not None:
+            data["radio"] = self.radio
+        return data
+
+    @classmethod
+    def from_dict(cls, bus: Bus, data: dict[str, Any]) -> BusConnection:
+        """Read the form stored in the config entry."""
+        serial = data.get("serial")
+        network = data.get("network")
+        return cls(
+            bus=bus,
+            transport=Transport(data["transport"]),
+            serial=SerialSettings(**serial) if serial else None,
+            network=NetworkSettings(**network) if network else None,
+            radio=data.get("radio"),
+        )

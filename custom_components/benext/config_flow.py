@@ -1,0 +1,385 @@
+"""Config flow of a BeNext installation: its name and how each bus is reached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    SerialPortSelector,
+    TextSelector,
+)
+import probatio
+
+from .bus.connection import (
+    DEFAULT_MODBUS_BAUDRATE,
+    DEFAULT_MODBUS_TCP_PORT,
+    DEFAULT_P1_BAUDRATE,
+    DEFAULT_WMBUS_RADIO,
+    NETWORK_TRANSPORTS,
+    SERIAL_TRANSPORTS,
+    TRANSPORTS,
+    Bus,
+    BusConnection,
+    NetworkSettings,
+    SerialSettings,
+    Transport,
+)
+from .bus.reachability import BusUnreachableError, async_check_reachable
+from .const import (
+    CONF_BAUDRATE,
+    CONF_BYTESIZE,
+    CONF_DEVICE,
+    CONF_MODBUS_POLL_INTERVAL,
+    CONF_NAME,
+    CONF_PARITY,
+    CONF_RADIO,
+    CONF_STOPBITS,
+    CONF_TRANSPORT,
+    DEFAULT_MODBUS_POLL_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MODBUS_POLL_INTERVAL_MAX,
+    MODBUS_POLL_INTERVAL_MIN,
+    SUBENTRY_KWH_METER,
+    TRANSPORT_NONE,
+)
+from .hub import configured_buses, meters_on_bus
+from .kwh_meter_flow import KwhMeterSubentryFlow
+
+BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
+BUS_ORDER = (Bus.P1, Bus.MODBUS, Bus.WMBUS)
+
+
+def _select(options: list[str], translation_key: str | None = None) -> SelectSelector:
+    config = SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
+    if translation_key is not None:
+        config["translation_key"] = translation_key
+    return SelectSelector(config)
+
+
+def _network_schema(default_port: int | None) -> probatio.Schema:
+    port = (
+        probatio.Required(CONF_PORT, default=default_port)
+        if default_port is not None
+        else probatio.Required(CONF_PORT)
+    )
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_HOST): TextSelector(),
+            port: NumberSelector(
+                NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
+            ),
+        }
+    )
+
+
+P1_SERIAL_SCHEMA = probatio.Schema({probatio.Required(CONF_DEVICE): SerialPortSelector()})
+MODBUS_SERIAL_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_DEVICE): SerialPortSelector(),
+        probatio.Required(CONF_BAUDRATE, default=str(DEFAULT_MODBUS_BAUDRATE)): _select(BAUDRATES),
+        probatio.Required(CONF_PARITY, default="N"): _select(["N", "E", "O"], "parity"),
+        probatio.Required(CONF_STOPBITS, default="1"): _select(["1", "2"]),
+        probatio.Required(CONF_BYTESIZE, default="8"): _select(["7", "8"]),
+    }
+)
+WMBUS_MANAGED_SCHEMA = probatio.Schema(
+    {probatio.Required(CONF_RADIO, default=DEFAULT_WMBUS_RADIO): TextSelector()}
+)
+
+
+class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up an installation: its name, then each bus in turn."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with no bus configured."""
+        self._title = ""
+        self._buses: dict[Bus, BusConnection] = {}
+        # Modbus TCP and RTU over TCP share the network settings step.
+        self._pending_transport: Transport | None = None
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """The options of an installation."""
+        return BeNextOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """The kinds of meter that can be added to an installation."""
+        return {SUBENTRY_KWH_METER: KwhMeterSubentryFlow}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Name the installation."""
+        if user_input is not None:
+            self._title = user_input[CONF_NAME].strip()
+            return await self.async_step_p1()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=probatio.Schema({probatio.Required(CONF_NAME): TextSelector()}),
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change how the buses of an installation are reached."""
+        self._buses = configured_buses(dict(self._get_reconfigure_entry().data))
+        return await self.async_step_p1()
+
+    # One step per bus to choose its transport, then one step for its settings.
+
+    async def async_step_p1(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose how the smart meter's P1 port is reached."""
+        return await self._async_transport_step(Bus.P1, user_input)
+
+    async def async_step_modbus(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose how the RS485 Modbus bus of the kWh meters is reached."""
+        return await self._async_transport_step(Bus.MODBUS, user_input)
+
+    async def async_step_wmbus(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose how wireless M-Bus telegrams arrive."""
+        return await self._async_transport_step(Bus.WMBUS, user_input)
+
+    async def async_step_p1_serial(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The serial port of the P1 cable."""
+        return await self._async_settings_step(Bus.P1, Transport.SERIAL, user_input)
+
+    async def async_step_p1_network(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The network reader that streams P1 telegrams."""
+        return await self._async_settings_step(Bus.P1, Transport.NETWORK, user_input)
+
+    async def async_step_modbus_serial(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The USB-RS485 adapter and the bus's line settings."""
+        return await self._async_settings_step(Bus.MODBUS, Transport.RTU, user_input)
+
+    async def async_step_modbus_network(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The RS485-Ethernet converter."""
+        transport = self._pending_transport or Transport.TCP
+        return await self._async_settings_step(Bus.MODBUS, transport, user_input)
+
+    async def async_step_wmbus_managed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The radio that the integration's own wmbusmeters listens with."""
+        return await self._async_settings_step(Bus.WMBUS, Transport.MANAGED, user_input)
+
+    async def _async_transport_step(
+        self, bus: Bus, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            choice = user_input[CONF_TRANSPORT]
+            if choice == TRANSPORT_NONE:
+                errors = self._errors_when_removing(bus)
+                if not errors:
+                    self._buses.pop(bus, None)
+                    return await self._async_next_bus(bus)
+            else:
+                transport = Transport(choice)
+                self._pending_transport = transport
+                if transport is Transport.HTTP:
+                    self._buses[bus] = BusConnection(bus, transport)
+                    return await self._async_next_bus(bus)
+                return await self._async_settings_step(bus, transport, None)
+
+        current = self._buses.get(bus)
+        default = current.transport.value if current else TRANSPORT_NONE
+        options = [TRANSPORT_NONE, *(transport.value for transport in TRANSPORTS[bus])]
+        return self.async_show_form(
+            step_id=bus.value,
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required(CONF_TRANSPORT, default=default): _select(
+                        options, f"{bus}_transport"
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
+    def _errors_when_removing(self, bus: Bus) -> dict[str, str]:
+        if bus is Bus.WMBUS and not any(b in self._buses for b in (Bus.P1, Bus.MODBUS)):
+            return {"base": "no_bus"}
+        if self.source == SOURCE_RECONFIGURE and meters_on_bus(self._get_reconfigure_entry(), bus):
+            return {"base": "bus_has_meters"}
+        return {}
+
+    async def _async_settings_step(
+        self, bus: Bus, transport: Transport, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        step_id = _settings_step(bus, transport)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            connection = _connection_from_input(bus, transport, user_input)
+            if (reason := self._endpoint_conflict(connection)) is not None:
+                if reason == "already_configured":
+                    return self.async_abort(reason=reason)
+                errors["base"] = reason
+            else:
+                try:
+                    await async_check_reachable(connection)
+                except BusUnreachableError as err:
+                    LOGGER.debug("The %s bus cannot be reached: %s", bus, err.detail)
+                    errors["base"] = err.reason.value
+            if not errors:
+                self._buses[bus] = connection
+                return await self._async_next_bus(bus)
+
+        schema = _settings_schema(bus, transport)
+        current = self._buses.get(bus)
+        if user_input is not None:
+            schema = self.add_suggested_values_to_schema(schema, user_input)
+        elif current is not None and current.transport is transport:
+            schema = self.add_suggested_values_to_schema(schema, _input_from_connection(current))
+        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
+
+    def _endpoint_conflict(self, connection: BusConnection) -> str | None:
+        """`port_in_use` within this installation, `already_configured` across them."""
+        endpoint = connection.endpoint
+        if endpoint is None:
+            return None
+        if any(
+            other.endpoint == endpoint
+            for bus, other in self._buses.items()
+            if bus is not connection.bus
+        ):
+            return "port_in_use"
+        own_entry_id = (
+            self._get_reconfigure_entry().entry_id if self.source == SOURCE_RECONFIGURE else None
+        )
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.entry_id == own_entry_id:
+                continue
+            if any(
+                other.endpoint == endpoint for other in configured_buses(dict(entry.data)).values()
+            ):
+                return "already_configured"
+        return None
+
+    async def _async_next_bus(self, bus: Bus) -> ConfigFlowResult:
+        self._pending_transport = None
+        index = BUS_ORDER.index(bus)
+        if index + 1 < len(BUS_ORDER):
+            return await self._async_transport_step(BUS_ORDER[index + 1], None)
+        data = {bus.value: connection.as_dict() for bus, connection in self._buses.items()}
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_and_abort(self._get_reconfigure_entry(), data=data)
+        return self.async_create_entry(title=self._title, data=data)
+
+
+def _settings_step(bus: Bus, transport: Transport) -> str:
+    if transport is Transport.MANAGED:
+        return f"{bus}_managed"
+    if transport in SERIAL_TRANSPORTS:
+        return f"{bus}_serial"
+    return f"{bus}_network"
+
+
+def _settings_schema(bus: Bus, transport: Transport) -> probatio.Schema:
+    if transport is Transport.MANAGED:
+        return WMBUS_MANAGED_SCHEMA
+    if bus is Bus.P1:
+        return P1_SERIAL_SCHEMA if transport is Transport.SERIAL else _network_schema(None)
+    if transport is Transport.RTU:
+        return MODBUS_SERIAL_SCHEMA
+    return _network_schema(DEFAULT_MODBUS_TCP_PORT)
+
+
+def _connection_from_input(
+    bus: Bus, transport: Transport, user_input: dict[str, Any]
+) -> BusConnection:
+    if transport is Transport.MANAGED:
+        return BusConnection(bus, transport, radio=user_input[CONF_RADIO].strip())
+    if transport in NETWORK_TRANSPORTS:
+        network = NetworkSettings(
+            host=user_input[CONF_HOST].strip(), port=int(user_input[CONF_PORT])
+        )
+        return BusConnection(bus, transport, network=network)
+    if bus is Bus.P1:
+        serial = SerialSettings(device=user_input[CONF_DEVICE], baudrate=DEFAULT_P1_BAUDRATE)
+    else:
+        serial = SerialSettings(
+            device=user_input[CONF_DEVICE],
+            baudrate=int(user_input[CONF_BAUDRATE]),
+            bytesize=int(user_input[CONF_BYTESIZE]),
+            parity=user_input[CONF_PARITY],
+            stopbits=int(user_input[CONF_STOPBITS]),
+        )
+    return BusConnection(bus, transport, serial=serial)
+
+
+def _input_from_connection(connection: BusConnection) -> dict[str, Any]:
+    if connection.network is not None:
+        return {CONF_HOST: connection.network.host, CONF_PORT: connection.network.port}
+    if connection.serial is not None:
+        serial = connection.serial
+        return {
+            CONF_DEVICE: serial.device,
+            CONF_BAUDRATE: str(serial.baudrate),
+            CONF_BYTESIZE: str(serial.bytesize),
+            CONF_PARITY: serial.parity,
+            CONF_STOPBITS: str(serial.stopbits),
+        }
+    return {CONF_RADIO: connection.radio}
+
+
+class BeNextOptionsFlow(OptionsFlow):
+    """Options of an installation."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """How often the kWh meters are read."""
+        if Bus.MODBUS not in self.config_entry.data:
+            return self.async_abort(reason="modbus_not_configured")
+        if user_input is not None:
+            return self.async_create_entry(
+                data={CONF_MODBUS_POLL_INTERVAL: int(user_input[CONF_MODBUS_POLL_INTERVAL])}
+            )
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    CONF_MODBUS_POLL_INTERVAL, default=DEFAULT_MODBUS_POLL_INTERVAL
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MODBUS_POLL_INTERVAL_MIN,
+                        max=MODBUS_POLL_INTERVAL_MAX,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )

@@ -1,0 +1,61 @@
+"""Diagnostics of an installation, with every address, key and serial number redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_DEVICE, CONF_RADIO
+from .hub import BeNextConfigEntry
+
+TO_REDACT = {
+    CONF_HOST,
+    CONF_DEVICE,
+    CONF_RADIO,
+    "key",
+    "serial_number",
+    "token",
+    "webhook_id",
+    "title",
+    "unique_id",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: BeNextConfigEntry
+) -> dict[str, Any]:
+    """Diagnostics for a config entry."""
+    hub = entry.runtime_data
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+            },
+            "meters": [
+                {
+                    "type": subentry.subentry_type,
+                    "title": subentry.title,
+                    "unique_id": subentry.unique_id,
+                    "data": dict(subentry.data),
+                }
+                for subentry in entry.subentries.values()
+            ],
+            "status": hub.status.value,
+            "buses": {
+                bus.value: {
+                    "transport": coordinator.connection.transport.value,
+                    "online": coordinator.last_update_success,
+                    # The error's key, not its message: the message names hosts and ports.
+                    "last_error": getattr(coordinator.last_exception, "translation_key", None),
+                    "meters_read": len(coordinator.data.meters) if coordinator.data else 0,
+                }
+                for bus, coordinator in hub.buses.items()
+            },
+        },
+        TO_REDACT,
+    )

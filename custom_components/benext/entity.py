@@ -1,0 +1,55 @@
+"""Base entities of the BeNext integration: the hub's and a meter's."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import CONF_MODEL, DOMAIN
+from .coordinator import BusCoordinator
+from .domain.kwh_meter_models import MODEL_NAMES, KwhMeterModel
+from .hub import BeNextConfigEntry
+
+
+def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
+    """The device of the installation itself."""
+    return DeviceInfo(identifiers={(DOMAIN, entry.entry_id)}, name=entry.title)
+
+
+class BeNextHubEntity(Entity):
+    """An entity of the installation's hub device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, entry: BeNextConfigEntry, key: str) -> None:
+        """Initialize the entity on the hub device."""
+        self._attr_unique_id = f"{entry.entry_id}_{key}"
+        self._attr_device_info = hub_device_info(entry)
+
+
+class BeNextMeterEntity(CoordinatorEntity[BusCoordinator]):
+    """An entity of one meter, which is a subentry of the installation."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: BusCoordinator,
+        entry: BeNextConfigEntry,
+        subentry: ConfigSubentry,
+        key: str,
+    ) -> None:
+        """Initialize the entity on the meter's device."""
+        super().__init__(coordinator)
+        self.subentry_id = subentry.subentry_id
+        self._attr_unique_id = f"{subentry.subentry_id}_{key}"
+        names = MODEL_NAMES.get(KwhMeterModel(subentry.data.get(CONF_MODEL, KwhMeterModel.DETECT)))
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, subentry.subentry_id)},
+            name=subentry.title,
+            manufacturer=names[0] if names else None,
+            model=names[1] if names else None,
+            via_device_id=entry.runtime_data.device_id,
+        )

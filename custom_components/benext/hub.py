@@ -1,0 +1,51 @@
+"""The runtime data of an installation: its buses and their coordinators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+
+from .bus.connection import Bus, BusConnection
+from .const import CONF_MODBUS_POLL_INTERVAL, DEFAULT_MODBUS_POLL_INTERVAL, SUBENTRY_KWH_METER
+from .coordinator import BusCoordinator
+from .domain.hub_status import HubStatus, hub_status
+
+type BeNextConfigEntry = ConfigEntry[BeNextHub]
+
+# The bus that carries each kind of meter (config subentry type).
+SUBENTRY_BUS: dict[str, Bus] = {SUBENTRY_KWH_METER: Bus.MODBUS}
+
+
+@dataclass(slots=True)
+class BeNextHub:
+    """One installation (one home) and the coordinators of its configured buses."""
+
+    buses: dict[Bus, BusCoordinator]
+    # The hub's device registry id: every meter's device is `via` it.
+    device_id: str
+
+    @property
+    def status(self) -> HubStatus:
+        """Overall status from the buses' reachability."""
+        return hub_status(coordinator.last_update_success for coordinator in self.buses.values())
+
+
+def configured_buses(data: dict[str, Any]) -> dict[Bus, BusConnection]:
+    """The buses present in an entry's data, in the order of the Bus enum."""
+    return {bus: BusConnection.from_dict(bus, data[bus]) for bus in Bus if bus in data}
+
+
+def modbus_poll_interval(entry: ConfigEntry) -> int:
+    """The Modbus poll interval in seconds, from the entry's options."""
+    return int(entry.options.get(CONF_MODBUS_POLL_INTERVAL, DEFAULT_MODBUS_POLL_INTERVAL))
+
+
+def meters_on_bus(entry: ConfigEntry, bus: Bus) -> list[str]:
+    """The titles of the meters (subentries) that the bus carries."""
+    return [
+        subentry.title
+        for subentry in entry.subentries.values()
+        if SUBENTRY_BUS.get(subentry.subentry_type) is bus
+    ]

@@ -1,0 +1,113 @@
+"""Sensors: the installation's overall status and each meter's BeNext tick."""
+
+from __future__ import annotations
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .coordinator import BusCoordinator
+from .domain.hub_status import HubStatus
+from .domain.product_status import ProductStatus, product_status
+from .entity import BeNextHubEntity, BeNextMeterEntity
+from .hub import SUBENTRY_BUS, BeNextConfigEntry, BeNextHub
+
+PARALLEL_UPDATES = 0
+
+HUB_STATUS = SensorEntityDescription(
+    key="status",
+    translation_key="status",
+    device_class=SensorDeviceClass.ENUM,
+    options=[status.value for status in HubStatus],
+)
+
+PRODUCT_STATUS = SensorEntityDescription(
+    key="product_status",
+    translation_key="product_status",
+    device_class=SensorDeviceClass.ENUM,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    options=[status.value for status in ProductStatus],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BeNextConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the hub's status sensor and the sensors of every meter."""
+    hub = entry.runtime_data
+    async_add_entities([HubStatusSensor(entry, hub)])
+    for subentry in entry.subentries.values():
+        bus = SUBENTRY_BUS.get(subentry.subentry_type)
+        if bus is None or (coordinator := hub.buses.get(bus)) is None:
+            continue
+        async_add_entities(
+            [ProductStatusSensor(coordinator, entry, subentry)],
+            config_subentry_id=subentry.subentry_id,
+        )
+
+
+class HubStatusSensor(BeNextHubEntity, SensorEntity):
+    """Overall status of the installation, as the gateway's Status LED shows it."""
+
+    entity_description = HUB_STATUS
+
+    def __init__(self, entry: BeNextConfigEntry, hub: BeNextHub) -> None:
+        """Initialize the status sensor."""
+        super().__init__(entry, HUB_STATUS.key)
+        self._hub = hub
+
+    async def async_added_to_hass(self) -> None:
+        """Follow every bus of the installation."""
+        await super().async_added_to_hass()
+        for coordinator in self._hub.buses.values():
+            self.async_on_remove(coordinator.async_add_listener(self._handle_bus_update))
+
+    @callback
+    def _handle_bus_update(self) -> None:
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> str:
+        """The overall status."""
+        return self._hub.status.value
+
+
+class ProductStatusSensor(BeNextMeterEntity, SensorEntity):
+    """BeNext's tick for one meter: data arrives, reads zero, or no data."""
+
+    entity_description = PRODUCT_STATUS
+
+    def __init__(
+        self, coordinator: BusCoordinator, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> None:
+        """Initialize the status sensor of one meter."""
+        super().__init__(coordinator, entry, subentry, PRODUCT_STATUS.key)
+
+    @property
+    def available(self) -> bool:
+        """The tick itself tells when no data arrives."""
+        return True
+
+    @property
+    def native_value(self) -> str:
+        """The meter's tick from its last reading."""
+        snapshot = None
+        if self.coordinator.data is not None:
+            snapshot = self.coordinator.data.meters.get(self.subentry_id)
+        if snapshot is None:
+            return ProductStatus.NO_DATA.value
+        return product_status(
+            snapshot.read_at,
+            dt_util.utcnow(),
+            self.coordinator.reading_max_age,
+            snapshot.main_values,
+        ).value
