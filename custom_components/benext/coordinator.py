@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -84,6 +84,15 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
                 ) from err
         meters = self.data.meters if self.data is not None else {}
         return BusState(checked_at=now, meters=meters)
+
+    @callback
+    def async_note_contact(self) -> None:
+        """Record that a push bus delivered a telegram, and mark the bus online."""
+        self.last_contact = dt_util.utcnow()
+        if not self.last_update_success:
+            self.async_set_updated_data(
+                BusState(checked_at=self.last_contact, meters=self.data.meters if self.data else {})
+            )
 
     def _raise_if_silent(self, now: datetime) -> None:
         if self.last_contact is None or now - self.last_contact > PUSH_SILENCE_LIMIT:

@@ -52,8 +52,8 @@ class KwhMeterSubentryFlow(ConfigSubentryFlow):
     """Add or change a kWh meter: its role, Modbus address and model."""
 
     def __init__(self) -> None:
-        """Start with no role chosen."""
-        self._role: Role | None = None
+        """Start a flow; the user step sets the role."""
+        self._role = Role.AUXILIARY
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Choose what the meter measures."""
@@ -71,8 +71,6 @@ class KwhMeterSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """The meter's Modbus address and model."""
-        if self._role is None:
-            return await self.async_step_user()
         errors: dict[str, str] = {}
         if user_input is not None:
             address = int(user_input[CONF_ADDRESS])

@@ -14,7 +14,7 @@ CACHE_DIR="${BENEXT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/benext}"
 # The sid root's base (the interpreter), and the real bus peers that tests and the
 # simulated home run, installed on top so that adding one does not rebuild the base.
 SID_BASE_PACKAGES="python3.14,python3.14-venv,ca-certificates"
-SID_PEER_PACKAGES="socat"
+SID_PEER_PACKAGES="socat wmbusmeters"
 REQUIREMENTS="$REPO_ROOT/requirements_test.txt"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -80,7 +80,7 @@ _setup_sid() {
     if [[ ! -f "$stamp" ]]; then
         log "Installing $SID_PEER_PACKAGES into the sid root"
         # The mirror's Release file may be older than its Valid-Until date says is fresh.
-        chroot "$root" sh -c "apt-get -o Acquire::Check-Valid-Until=false update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $SID_PEER_PACKAGES" >/dev/null
+        _chroot_run "$root" "apt-get -o Acquire::Check-Valid-Until=false update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $SID_PEER_PACKAGES >/dev/null"
         touch "$stamp"
     fi
     req_key="$(_requirements_key)"
@@ -115,17 +115,23 @@ in_env() {
         (cd "$REPO_ROOT" && PATH="$ENV_VENV/bin:$PATH" "$@")
         return
     fi
-    local cmd
-    cmd="$(printf '%q ' "$@")"
-    # A private mount namespace: the bind mounts vanish with the process.
+    _chroot_run "$ENV_ROOT" "$(printf '%q ' "$@")"
+}
+
+# Runs a shell command line inside the sid root, with the repository at /src and
+# ../shared at /shared, in a private mount namespace so the mounts vanish with it.
+_chroot_run() {
     env -u PIP_FIND_LINKS unshare -m sh -c '
         set -e
         mount --bind "$1" "$2/src"
         mount --rbind /proc "$2/proc"
         mount --rbind /dev "$2/dev"
         mount -t tmpfs tmpfs "$2/dev/shm"
-        [ -d "$1/../shared" ] && mkdir -p "$2/shared" && mount --bind "$1/../shared" "$2/shared"
+        if [ -d "$1/../shared" ]; then
+            mkdir -p "$2/shared"
+            mount --bind "$1/../shared" "$2/shared"
+        fi
         exec chroot "$2" env PATH=/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
             HOME=/root LANG=C.UTF-8 CI="${CI:-}" bash -c "cd /src && $3"
-    ' sh "$REPO_ROOT" "$ENV_ROOT" "$cmd"
+    ' sh "$REPO_ROOT" "$1" "$2"
 }

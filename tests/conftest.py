@@ -1,0 +1,101 @@
+"""Fixtures of the BeNext tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+import custom_components  # noqa: F401  -- ours, before Home Assistant mounts its test config folder
+from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN, SUBENTRY_KWH_METER
+
+from .peers import FIXTURES, ModbusTcpPeer, P1TelegramServer, SerialPtyPair
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load our integration from custom_components in every test."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format, in tests/snapshots."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+async def p1_server(socket_enabled: None) -> AsyncGenerator[P1TelegramServer]:
+    """A P1 network reader on loopback streaming a real DSMR 5 telegram."""
+    server = P1TelegramServer((FIXTURES / "dsmr5_nl_iskra_gas.txt").read_bytes())
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def modbus_server(socket_enabled: None) -> AsyncGenerator[ModbusTcpPeer]:
+    """An RS485-Ethernet converter on loopback with meters at 2, 3 and 4."""
+    server = ModbusTcpPeer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def serial_pty(tmp_path: Path) -> AsyncGenerator[SerialPtyPair]:
+    """A serial port (a socat pty pair) standing in for a USB adapter."""
+    pair = SerialPtyPair(tmp_path)
+    await pair.start()
+    yield pair
+    await pair.stop()
+
+
+def network(port: int) -> dict[str, Any]:
+    """A bus reached over TCP on loopback, as stored in the config entry."""
+    return {"host": "127.0.0.1", "port": port}
+
+
+ROLE_NAMES = {
+    "pv": "PV",
+    "heat_pump": "Heat pump",
+    "ventilation": "Ventilation",
+    "auxiliary": "Auxiliary",
+}
+
+
+def kwh_meter_subentry(role: str, address: int, model: str = "detect") -> dict[str, Any]:
+    """The subentry data of a kWh meter, as the subentry flow stores it."""
+    return {
+        "subentry_id": f"meter_{role}",
+        "subentry_type": SUBENTRY_KWH_METER,
+        "title": f"{ROLE_NAMES[role]} · Modbus {address}",
+        "unique_id": None,
+        "data": {"role": role, "address": address, "model": model},
+    }
+
+
+@pytest.fixture
+def mock_config_entry(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer) -> MockConfigEntry:
+    """An installation with P1 over the network, Modbus TCP and the three BeNext meters."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        version=1,
+        minor_version=1,
+        data={
+            "p1": {"transport": "network", "network": network(p1_server.port)},
+            "modbus": {"transport": "tcp", "network": network(modbus_server.port)},
+        },
+        options={CONF_MODBUS_POLL_INTERVAL: 30},
+        subentries_data=[
+            kwh_meter_subentry("pv", 2, "eastron_sdm630"),
+            kwh_meter_subentry("heat_pump", 3, "eastron_sdm220"),
+            kwh_meter_subentry("ventilation", 4, "eastron_sdm220"),
+        ],
+        entry_id="01JBENEXTDEMOHOME0000000000",
+    )

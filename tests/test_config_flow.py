@@ -1,0 +1,327 @@
+"""The installation's config flow: every step, error, abort, reconfigure and options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.benext.const import DOMAIN
+
+from .conftest import network
+from .peers import ModbusTcpPeer, P1TelegramServer, SerialPtyPair, free_port
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+NOT_PRESENT = {"transport": "none"}
+
+
+async def _start(hass: HomeAssistant, name: str = "Kerkstraat 12") -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": name})
+    assert result["step_id"] == "p1"
+    return result
+
+
+async def _configure(
+    hass: HomeAssistant, result: dict[str, Any], user_input: dict[str, Any], step_id: str
+) -> dict[str, Any]:
+    """Submit a step and check which step comes next."""
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.FORM, result
+    assert result["step_id"] == step_id
+    return result
+
+
+async def test_full_flow_over_the_network(
+    hass: HomeAssistant, p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer
+) -> None:
+    """P1 network reader, Modbus TCP converter and wmbusmeters over HTTP."""
+    result = await _start(hass, "  Kerkstraat 12 ")
+    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
+    result = await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus")
+    result = await _configure(hass, result, {"transport": "tcp"}, "modbus_network")
+    result = await _configure(
+        hass, result, {"host": "127.0.0.1", "port": modbus_server.port}, "wmbus"
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"transport": "http"}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Kerkstraat 12"
+    assert result["data"] == {
+        "p1": {"transport": "network", "network": network(p1_server.port)},
+        "modbus": {"transport": "tcp", "network": network(modbus_server.port)},
+        "wmbus": {"transport": "http"},
+    }
+    assert result["result"].unique_id is None
+
+
+async def test_modbus_tcp_form_offers_port_502(hass: HomeAssistant) -> None:
+    """The converter's port defaults to Modbus TCP's 502."""
+    result = await _start(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, {"transport": "rtu_over_tcp"}, "modbus_network")
+    port_key = next(key for key in result["data_schema"].schema if key == "port")
+    assert port_key.default() == 502
+
+
+async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
+    """A USB-RS485 adapter with its line settings; the serial port is opened to test it."""
+    result = await _start(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
+    settings = {
+        "device": serial_pty.device,
+        "baudrate": "9600",
+        "parity": "E",
+        "stopbits": "1",
+        "bytesize": "8",
+    }
+    result = await _configure(hass, result, settings, "wmbus")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "modbus": {
+            "transport": "rtu",
+            "serial": {
+                "device": serial_pty.device,
+                "baudrate": 9600,
+                "bytesize": 8,
+                "parity": "E",
+                "stopbits": 1,
+            },
+        }
+    }
+
+
+async def test_p1_cable(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
+    """A P1 cable at DSMR 4/5's 115200 baud."""
+    result = await _start(hass)
+    result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
+    result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
+    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["p1"]["serial"]["device"] == serial_pty.device
+    assert result["data"]["p1"]["serial"]["baudrate"] == 115200
+
+
+@pytest.mark.parametrize(
+    ("device", "error"),
+    [
+        ("/dev/serial/by-id/usb-FTDI_P1_cable-if00-port0", "port_not_found"),
+        ("/proc/version", "cannot_connect"),
+    ],
+)
+async def test_serial_port_errors(
+    hass: HomeAssistant, serial_pty: SerialPtyPair, device: str, error: str
+) -> None:
+    """A missing adapter or a file that is no serial port: a translated error, then a retry."""
+    result = await _start(hass)
+    result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
+    result = await _configure(hass, result, {"device": device}, "p1_serial")
+    assert result["errors"] == {"base": error}
+
+    result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
+
+
+async def test_network_error_then_retry(hass: HomeAssistant, p1_server: P1TelegramServer) -> None:
+    """Nothing listens at the host and port: cannot_connect, and the user can correct it."""
+    result = await _start(hass)
+    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
+    result = await _configure(
+        hass, result, {"host": "127.0.0.1", "port": free_port()}, "p1_network"
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus")
+
+
+async def test_one_port_for_two_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
+    """The P1 cable's port cannot also carry the RS485 bus."""
+    result = await _start(hass)
+    result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
+    result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
+    result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
+    settings = {
+        "device": serial_pty.device,
+        "baudrate": "9600",
+        "parity": "N",
+        "stopbits": "1",
+        "bytesize": "8",
+    }
+    result = await _configure(hass, result, settings, "modbus_serial")
+    assert result["errors"] == {"base": "port_in_use"}
+
+
+async def test_at_least_one_bus(hass: HomeAssistant) -> None:
+    """An installation without any bus is refused on the last bus step."""
+    result = await _start(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
+    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
+    assert result["errors"] == {"base": "no_bus"}
+
+
+async def test_managed_wmbusmeters(hass: HomeAssistant, p1_server: P1TelegramServer) -> None:
+    """The installed wmbusmeters with a radio it finds by itself."""
+    result = await _start(hass)
+    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
+    result = await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus")
+    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
+    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
+    result = await _configure(hass, result, {"radio": "/dev/ttyUSB7:im871a"}, "wmbus_managed")
+    assert result["errors"] == {"base": "port_not_found"}
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"radio": "auto:t1"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["wmbus"] == {"transport": "managed", "radio": "auto:t1"}
+
+
+async def test_managed_wmbusmeters_not_installed(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Where no wmbusmeters program is installed, the managed mode says so."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = await _start(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
+    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
+    result = await _configure(hass, result, {"radio": "auto:t1"}, "wmbus_managed")
+    assert result["errors"] == {"base": "wmbusmeters_not_found"}
+
+
+async def test_bus_of_another_installation(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
+) -> None:
+    """A P1 reader that another installation reads is not configured twice."""
+    mock_config_entry.add_to_hass(hass)
+    result = await _start(hass)
+    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": "127.0.0.1", "port": p1_server.port}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reconfigure_moves_a_bus(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
+) -> None:
+    """The RS485 converter moves to another port; the current settings are suggested."""
+    mock_config_entry.add_to_hass(hass)
+    moved = ModbusTcpPeer()
+    await moved.start()
+    try:
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+        assert result["step_id"] == "p1"
+        result = await _configure(hass, result, {"transport": "network"}, "p1_network")
+        suggested = {
+            str(key): key.description["suggested_value"] for key in result["data_schema"].schema
+        }
+        assert suggested == {"host": "127.0.0.1", "port": p1_server.port}
+        result = await _configure(
+            hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus"
+        )
+        result = await _configure(hass, result, {"transport": "tcp"}, "modbus_network")
+        result = await _configure(hass, result, {"host": "127.0.0.1", "port": moved.port}, "wmbus")
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert mock_config_entry.data["modbus"]["network"]["port"] == moved.port
+        assert mock_config_entry.title == "Demo home"
+    finally:
+        await moved.stop()
+
+
+async def test_reconfigure_keeps_a_bus_with_meters(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """The RS485 bus cannot be removed while kWh meters are on it; P1 can."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    assert result["errors"] == {"base": "bus_has_meters"}
+
+
+async def test_options_poll_interval(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """The Modbus poll interval is an option; changing it reloads the installation."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"modbus_poll_interval": 10}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options == {"modbus_poll_interval": 10}
+    coordinator = mock_config_entry.runtime_data.buses["modbus"]
+    assert coordinator.update_interval.total_seconds() == 10
+
+
+async def test_options_without_modbus(hass: HomeAssistant) -> None:
+    """An installation without RS485 bus has nothing to poll."""
+    entry = MockConfigEntry(domain=DOMAIN, data={"wmbus": {"transport": "http"}})
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "modbus_not_configured"
+
+
+async def test_reconfigure_suggests_serial_and_radio_settings(
+    hass: HomeAssistant, serial_pty: SerialPtyPair
+) -> None:
+    """A serial RS485 bus and a managed radio come back as the suggested values."""
+    serial = {"device": serial_pty.device, "baudrate": 9600, "bytesize": 8, "parity": "N"}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Flat 12",
+        data={
+            "modbus": {"transport": "rtu", "serial": serial | {"stopbits": 2}},
+            "wmbus": {"transport": "managed", "radio": "auto:t1"},
+        },
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
+    suggested = {
+        str(key): key.description["suggested_value"] for key in result["data_schema"].schema
+    }
+    assert suggested == {
+        "device": serial_pty.device,
+        "baudrate": "9600",
+        "bytesize": "8",
+        "parity": "N",
+        "stopbits": "2",
+    }
+    result = await _configure(hass, result, suggested, "wmbus")
+    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
+    assert result["data_schema"].schema
+    suggested = {
+        str(key): key.description["suggested_value"] for key in result["data_schema"].schema
+    }
+    assert suggested == {"radio": "auto:t1"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], suggested)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["modbus"]["serial"]["stopbits"] == 2
