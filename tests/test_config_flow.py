@@ -13,12 +13,24 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
 
+from . import setup_integration
 from .conftest import network
 from .peers import ModbusTcpPeer, P1TelegramServer, SerialPtyPair, free_port
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 NOT_PRESENT = {"transport": "none"}
+
+
+def rs485_adapter(device: str, parity: str = "N") -> dict[str, str]:
+    """The USB-RS485 adapter step's input, at BeNext's 9600 baud."""
+    return {
+        "device": device,
+        "baudrate": "9600",
+        "parity": parity,
+        "stopbits": "1",
+        "bytesize": "8",
+    }
 
 
 async def _start(hass: HomeAssistant, name: str = "Kerkstraat 12") -> dict[str, Any]:
@@ -79,14 +91,7 @@ async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> N
     result = await _start(hass)
     result = await _configure(hass, result, NOT_PRESENT, "modbus")
     result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
-    settings = {
-        "device": serial_pty.device,
-        "baudrate": "9600",
-        "parity": "E",
-        "stopbits": "1",
-        "bytesize": "8",
-    }
-    result = await _configure(hass, result, settings, "wmbus")
+    result = await _configure(hass, result, rs485_adapter(serial_pty.device, "E"), "wmbus")
     result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -154,14 +159,7 @@ async def test_one_port_for_two_buses(hass: HomeAssistant, serial_pty: SerialPty
     result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
     result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
     result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
-    settings = {
-        "device": serial_pty.device,
-        "baudrate": "9600",
-        "parity": "N",
-        "stopbits": "1",
-        "bytesize": "8",
-    }
-    result = await _configure(hass, result, settings, "modbus_serial")
+    result = await _configure(hass, result, rs485_adapter(serial_pty.device), "modbus_serial")
     assert result["errors"] == {"base": "port_in_use"}
 
 
@@ -261,9 +259,7 @@ async def test_options_poll_interval(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """The Modbus poll interval is an option; changing it reloads the installation."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
 
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["step_id"] == "init"

@@ -12,6 +12,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from . import setup_integration
+
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
@@ -22,9 +24,7 @@ async def test_diagnostics(
     snapshot: SnapshotAssertion,
 ) -> None:
     """Diagnostics of an installation with both buses up."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, mock_config_entry)
 

@@ -14,6 +14,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.benext.coordinator import MeterSnapshot
 
+from . import setup_integration
+
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
@@ -28,9 +30,7 @@ async def test_entities(
 ) -> None:
     """The hub's bus sensors and status, and each meter's product status."""
     monkeypatch.setattr("custom_components.benext.PLATFORMS", [platform])
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
 
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
@@ -52,9 +52,7 @@ async def test_product_status_follows_readings(
     expected: str,
 ) -> None:
     """The tick shows what a bus reader last stored for the meter."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
     coordinator = mock_config_entry.runtime_data.buses["modbus"]
 
     state = coordinator.data

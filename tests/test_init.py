@@ -14,15 +14,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.benext.const import DOMAIN
 
+from . import setup_integration
 from .conftest import kwh_meter_subentry, network
 from .peers import ModbusTcpPeer, P1TelegramServer, free_port
 
 
 async def test_setup_and_unload(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     """Both buses answer: the entry loads, and unloading leaves nothing running."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get("binary_sensor.demo_home_p1").state == STATE_ON
@@ -45,9 +44,7 @@ async def test_not_ready_when_no_bus_answers(hass: HomeAssistant) -> None:
             "modbus": {"transport": "tcp", "network": network(free_port())},
         },
     )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    assert not await setup_integration(hass, entry)
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.reason == "None of the installation's buses can be reached (p1, modbus)"
@@ -56,9 +53,7 @@ async def test_not_ready_when_no_bus_answers(hass: HomeAssistant) -> None:
 async def test_push_bus_alone_sets_up(hass: HomeAssistant) -> None:
     """wmbusmeters posting to us cannot be checked before its first telegram: no retry loop."""
     entry = MockConfigEntry(domain=DOMAIN, title="Flat 12", data={"wmbus": {"transport": "http"}})
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
     # Nothing has arrived yet: the bus shows as offline, not as unknown.
@@ -90,9 +85,7 @@ async def test_bus_down_and_recovery(
             }
         ],
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("binary_sensor.demo_home_p1").state == STATE_ON
@@ -128,9 +121,7 @@ async def test_meter_devices_hang_off_the_hub(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Every meter is a device of its own subentry, via the installation's hub device."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
 
     hub = device_registry.async_get_device_by_identifier(
         (DOMAIN, mock_config_entry.entry_id), mock_config_entry.entry_id
@@ -155,9 +146,7 @@ async def test_removing_a_meter_removes_its_device(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Deleting a meter's subentry removes its device and entities after the reload."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
     assert hass.states.get("sensor.ventilation_modbus_4_product_status") is not None
 
     assert hass.config_entries.async_remove_subentry(mock_config_entry, "meter_ventilation")
@@ -178,9 +167,7 @@ async def test_push_bus_online_while_telegrams_arrive(
 ) -> None:
     """A push bus is online from its first telegram until it has been silent too long."""
     entry = MockConfigEntry(domain=DOMAIN, title="Flat 12", data={"wmbus": {"transport": "http"}})
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, entry)
     coordinator = entry.runtime_data.buses["wmbus"]
 
     coordinator.async_note_contact()
@@ -209,9 +196,7 @@ async def test_meter_without_its_bus_is_skipped(hass: HomeAssistant) -> None:
         data={"wmbus": {"transport": "http"}},
         subentries_data=[kwh_meter_subentry("pv", 2)],
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.pv_modbus_2_product_status") is None

@@ -11,6 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN, SUBENTRY_KWH_METER
 
+from . import setup_integration
 from .conftest import kwh_meter_subentry, network
 from .peers import ModbusTcpPeer
 
@@ -27,13 +28,17 @@ def installation(modbus_server: ModbusTcpPeer) -> MockConfigEntry:
     )
 
 
-async def _add_meter(hass: HomeAssistant, entry: MockConfigEntry, role: str) -> dict:
+async def _choose_role(hass: HomeAssistant, entry: MockConfigEntry, role: str) -> dict:
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_KWH_METER), context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {"role": role})
+    return await hass.config_entries.subentries.async_configure(result["flow_id"], {"role": role})
+
+
+async def _add_meter(hass: HomeAssistant, entry: MockConfigEntry, role: str) -> dict:
+    result = await _choose_role(hass, entry, role)
     assert result["step_id"] == "meter"
     return result
 
@@ -57,9 +62,7 @@ async def test_add_meter_creates_its_device(
     hass: HomeAssistant, installation: MockConfigEntry, device_registry: dr.DeviceRegistry
 ) -> None:
     """A new meter gets a translated title, a device via the hub and its status sensor."""
-    installation.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(installation.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, installation)
 
     result = await _add_meter(hass, installation, "heat_pump")
     result = await hass.config_entries.subentries.async_configure(
@@ -126,12 +129,7 @@ async def test_full_bus(hass: HomeAssistant, modbus_server: ModbusTcpPeer) -> No
         ],
     )
     entry.add_to_hass(hass)
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_KWH_METER), context={"source": SOURCE_USER}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {"role": "auxiliary"}
-    )
+    result = await _choose_role(hass, entry, "auxiliary")
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "bus_full"
 
@@ -151,9 +149,7 @@ async def test_reconfigure_meter(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
 ) -> None:
     """Swapping a meter's role: the address check ignores the meter itself."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_integration(hass, mock_config_entry)
 
     result = await mock_config_entry.start_subentry_reconfigure_flow(hass, "meter_heat_pump")
     assert result["step_id"] == "reconfigure"
