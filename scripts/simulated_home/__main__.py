@@ -1,0 +1,57 @@
+"""Start the simulated home's peers and run until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+from . import endpoints
+from .modbus import ModbusPeer
+from .p1 import P1Peer
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m simulated_home", description=__doc__)
+    parser.add_argument("--host", default=endpoints.HOST, help="address to listen on")
+    parser.add_argument("--p1-port", type=int, default=endpoints.P1_PORT)
+    parser.add_argument("--modbus-port", type=int, default=endpoints.MODBUS_PORT)
+    parser.add_argument("--debug", action="store_true", help="log the peers' traffic")
+    return parser.parse_args()
+
+
+async def _run(args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    peers = [
+        P1Peer(args.host, args.p1_port),
+        ModbusPeer(args.host, args.modbus_port, endpoints.KWH_METERS),
+    ]
+    started = []
+    try:
+        for peer in peers:
+            await peer.start()
+            started.append(peer)
+        print("Simulated home running; SIGTERM or SIGINT stops it.", flush=True)
+        await stop.wait()
+    finally:
+        for peer in reversed(started):
+            await peer.stop()
+        print("Simulated home stopped.", flush=True)
+
+
+def main() -> None:
+    args = _arguments()
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    asyncio.run(_run(args))
+
+
+if __name__ == "__main__":
+    main()

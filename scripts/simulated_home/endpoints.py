@@ -1,0 +1,27 @@
+"""Where the simulated home's peers listen: the one place that defines it.
+
+Both the simulator (`python -m simulated_home`) and the demo config entry that
+`scripts/develop` seeds read these values. `python -m simulated_home.endpoints`
+prints them as shell assignments for the launcher.
+"""
+
+from __future__ import annotations
+
+HOST = "127.0.0.1"
+# Unprivileged, fixed, and away from the usual ports (502 Modbus, 8123 Home Assistant,
+# 2001/8088/23 for P1 network readers), so a developer's real peers do not clash.
+P1_PORT = 18023
+MODBUS_PORT = 15020
+
+# The kWh meters on the simulated RS485 bus: Modbus device id -> (role, model).
+KWH_METERS: dict[int, tuple[str, str]] = {
+    2: ("pv", "eastron_sdm630"),
+    3: ("heat_pump", "eastron_sdm220"),
+    4: ("ventilation", "eastron_sdm220"),
+}
+
+
+if __name__ == "__main__":
+    print(f"SIM_HOST={HOST}")
+    print(f"SIM_P1_PORT={P1_PORT}")
+    print(f"SIM_MODBUS_PORT={MODBUS_PORT}")
