@@ -25,9 +25,8 @@ class MeterSnapshot:
 
 @dataclass(slots=True)
 class BusState:
-    """What the hub knows of one bus."""
+    """What the hub knows of one bus: the last reading of each meter, by subentry id."""
 
-    checked_at: datetime
     meters: dict[str, MeterSnapshot] = field(default_factory=dict)
 
 
@@ -70,9 +69,8 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         return self.connection.bus
 
     async def _async_update_data(self) -> BusState:
-        now = dt_util.utcnow()
         if self.connection.is_push:
-            self._raise_if_silent(now)
+            self._raise_if_silent(dt_util.utcnow())
         else:
             try:
                 await async_check_reachable(self.connection)
@@ -82,17 +80,18 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
                     translation_key="bus_unreachable",
                     translation_placeholders={"bus": self.bus.value, "detail": err.detail},
                 ) from err
-        meters = self.data.meters if self.data is not None else {}
-        return BusState(checked_at=now, meters=meters)
+        return self._current_state()
 
     @callback
     def async_note_contact(self) -> None:
         """Record that a push bus delivered a telegram, and mark the bus online."""
         self.last_contact = dt_util.utcnow()
         if not self.last_update_success:
-            self.async_set_updated_data(
-                BusState(checked_at=self.last_contact, meters=self.data.meters if self.data else {})
-            )
+            self.async_set_updated_data(self._current_state())
+
+    def _current_state(self) -> BusState:
+        """The bus's state, keeping what its meters last said."""
+        return BusState(meters=self.data.meters if self.data is not None else {})
 
     def _raise_if_silent(self, now: datetime) -> None:
         if self.last_contact is None or now - self.last_contact > PUSH_SILENCE_LIMIT:
