@@ -10,11 +10,10 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .bus.connection import Bus
 from .coordinator import BusCoordinator
-from .entity import hub_device_info
+from .entity import BeNextHubEntity
 from .hub import BeNextConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -42,24 +41,16 @@ async def async_setup_entry(
     )
 
 
-class BusConnectivitySensor(CoordinatorEntity[BusCoordinator], BinarySensorEntity):
-    """Whether a bus of the installation can be reached; always available."""
-
-    _attr_has_entity_name = True
+class BusConnectivitySensor(BeNextHubEntity, BinarySensorEntity):
+    """Whether a bus of the installation can be reached."""
 
     def __init__(self, coordinator: BusCoordinator, entry: BeNextConfigEntry) -> None:
         """Initialize the sensor of one bus."""
-        super().__init__(coordinator)
         self.entity_description = BUS_CONNECTIVITY[coordinator.bus]
-        self._attr_unique_id = f"{entry.entry_id}_{self.entity_description.key}"
-        self._attr_device_info = hub_device_info(entry)
-
-    @property
-    def available(self) -> bool:
-        """A connectivity sensor reports a bus that is down as off, not unavailable."""
-        return True
+        super().__init__(entry, self.entity_description.key, [coordinator])
+        self._coordinator = coordinator
 
     @property
     def is_on(self) -> bool:
         """Whether the bus answered its last check."""
-        return self.coordinator.last_update_success
+        return self._coordinator.last_update_success

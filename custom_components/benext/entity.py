@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -19,14 +21,25 @@ def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
 
 
 class BeNextHubEntity(Entity):
-    """An entity of the installation's hub device."""
+    """An entity of the installation's hub device, updated whenever one of its buses is.
+
+    It stays available: it reports the buses' state, including a bus that is down.
+    """
 
     _attr_has_entity_name = True
+    _attr_should_poll = False
 
-    def __init__(self, entry: BeNextConfigEntry, key: str) -> None:
+    def __init__(self, entry: BeNextConfigEntry, key: str, buses: Iterable[BusCoordinator]) -> None:
         """Initialize the entity on the hub device."""
         self._attr_unique_id = f"{entry.entry_id}_{key}"
         self._attr_device_info = hub_device_info(entry)
+        self._buses = tuple(buses)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the buses the entity reports on."""
+        await super().async_added_to_hass()
+        for coordinator in self._buses:
+            self.async_on_remove(coordinator.async_add_listener(self.async_write_ha_state))
 
 
 class BeNextMeterEntity(CoordinatorEntity[BusCoordinator]):

@@ -9,7 +9,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
@@ -61,19 +61,9 @@ class HubStatusSensor(BeNextHubEntity, SensorEntity):
     entity_description = HUB_STATUS
 
     def __init__(self, entry: BeNextConfigEntry, hub: BeNextHub) -> None:
-        """Initialize the status sensor."""
-        super().__init__(entry, HUB_STATUS.key)
+        """Initialize the status sensor, which follows every bus."""
+        super().__init__(entry, HUB_STATUS.key, hub.buses.values())
         self._hub = hub
-
-    async def async_added_to_hass(self) -> None:
-        """Follow every bus of the installation."""
-        await super().async_added_to_hass()
-        for coordinator in self._hub.buses.values():
-            self.async_on_remove(coordinator.async_add_listener(self._handle_bus_update))
-
-    @callback
-    def _handle_bus_update(self) -> None:
-        self.async_write_ha_state()
 
     @property
     def native_value(self) -> str:
