@@ -22,7 +22,7 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Set up an installation from a config entry."""
     coordinators: dict[Bus, BusCoordinator] = {}
-    for bus, connection in configured_buses(dict(entry.data)).items():
+    for bus, connection in configured_buses(entry.data).items():
         interval = (
             timedelta(seconds=modbus_poll_interval(entry))
             if bus is Bus.MODBUS

@@ -145,7 +145,7 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change how the buses of an installation are reached."""
-        self._buses = configured_buses(dict(self._get_reconfigure_entry().data))
+        self._buses = configured_buses(self._get_reconfigure_entry().data)
         return await self.async_step_p1()
 
     # One step per bus to choose its transport, then one step for its settings.
@@ -280,9 +280,7 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         for entry in self._async_current_entries(include_ignore=False):
             if entry.entry_id == own_entry_id:
                 continue
-            if any(
-                other.endpoint == endpoint for other in configured_buses(dict(entry.data)).values()
-            ):
+            if any(other.endpoint == endpoint for other in configured_buses(entry.data).values()):
                 return "already_configured"
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ class BeNextHub:
         return hub_status(coordinator.last_update_success for coordinator in self.buses.values())
 
 
-def configured_buses(data: dict[str, Any]) -> dict[Bus, BusConnection]:
+def configured_buses(data: Mapping[str, Any]) -> dict[Bus, BusConnection]:
     """The buses present in an entry's data, in the order of the Bus enum."""
     return {bus: BusConnection.from_dict(bus, data[bus]) for bus in Bus if bus in data}
 
