@@ -9,7 +9,8 @@ import shutil
 import socket
 
 from pymodbus.server import ModbusTcpServer
-from pymodbus.simulator import DataType, SimData, SimDevice
+
+from simulated_home.modbus import kwh_meter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LOOPBACK = "127.0.0.1"
@@ -66,13 +67,8 @@ class ModbusTcpPeer:
 
     def __init__(self, device_ids: tuple[int, ...] = (2, 3, 4)) -> None:
         self.port = free_port()
-        self._devices = [
-            SimDevice(
-                id=device_id,
-                simdata=[SimData(address=0, count=0x200, values=0, datatype=DataType.REGISTERS)],
-            )
-            for device_id in device_ids
-        ]
+        # The simulated home's kWh meters, so that tests and scripts/develop share them.
+        self._devices = [kwh_meter(device_id) for device_id in device_ids]
         self._server: ModbusTcpServer | None = None
 
     async def start(self) -> None:
