@@ -23,7 +23,13 @@ from simulated_home import endpoints
 
 DOMAIN = "benext"
 TITLE = "Demo home"
-METER_TITLES = {"pv": "PV", "heat_pump": "Heat pump", "ventilation": "Ventilation"}
+ENGLISH = Path(__file__).parent.parent / "custom_components" / DOMAIN / "translations" / "en.json"
+
+
+def role_names() -> dict[str, str]:
+    """The kWh meter roles' English names, as the subentry flow titles a meter."""
+    translations = json.loads(ENGLISH.read_text(encoding="utf-8"))
+    return translations["selector"]["kwh_meter_role"]["options"]
 
 
 def demo_entry_data() -> dict:
@@ -42,11 +48,12 @@ def demo_entry_data() -> dict:
 
 def demo_subentries() -> list[dict]:
     """One kwh_meter subentry per meter of the simulated RS485 bus."""
+    names = role_names()
     return [
         {
             "data": {"role": role, "address": address, "model": model},
             "subentry_type": "kwh_meter",
-            "title": f"{METER_TITLES[role]} · Modbus {address}",
+            "title": f"{names[role]} · Modbus {address}",
             "unique_id": None,
         }
         for address, (role, model) in endpoints.KWH_METERS.items()
