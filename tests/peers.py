@@ -1,4 +1,9 @@
-"""Real bus peers on loopback: a P1 telegram stream, a Modbus TCP server, a serial pty pair."""
+"""Real bus peers on loopback: a P1 telegram stream, the RS485 meters, a serial pty pair.
+
+The meters are the simulated home's (`scripts/simulated_home`), with fixed values: on a
+Modbus TCP or RTU-over-TCP converter, on a serial line (a socat pty pair), or behind a
+converter that damages answers.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import contextlib
 from pathlib import Path
 import shutil
 import socket
+from typing import Literal
 
-from pymodbus.server import ModbusTcpServer
+from pymodbus.constants import ExcCodes
 
-from simulated_home.modbus import kwh_meter
+from simulated_home.kwh_meters import MeterModel, MeterReadings, SimulatedKwhMeter
+from simulated_home.modbus import ModbusPeer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LOOPBACK = "127.0.0.1"
@@ -62,23 +69,155 @@ class P1TelegramServer:
             writer.close()
 
 
-class ModbusTcpPeer:
-    """An RS485-Ethernet converter: a pymodbus TCP server with meters at the given ids."""
+def benext_meters() -> list[SimulatedKwhMeter]:
+    """The BeNext meters at 2, 3 and 4 (PV, heat pump, ventilation), values fixed."""
+    return [
+        SimulatedKwhMeter(
+            MeterModel.EASTRON_SDM630,
+            2,
+            serial=21_060_123,
+            readings=MeterReadings.from_power(
+                -2850.0,  # producing: the PV meter is wired as a consumer
+                three_phase=True,
+                import_kwh=41.7,
+                export_kwh=6432.1,
+                voltage_v=(231.2, 230.8, 232.0),
+                power_factor=-0.99,
+            ),
+        ),
+        SimulatedKwhMeter(
+            MeterModel.EASTRON_SDM220,
+            3,
+            serial=22_110_456,
+            readings=MeterReadings.from_power(
+                1640.0,
+                three_phase=False,
+                import_kwh=3512.8,
+                export_kwh=0.0,
+                voltage_v=(229.6, 0.0, 0.0),
+                power_factor=0.96,
+            ),
+        ),
+        SimulatedKwhMeter(
+            MeterModel.EASTRON_SDM220,
+            4,
+            serial=22_110_789,
+            readings=MeterReadings.from_power(
+                42.5,
+                three_phase=False,
+                import_kwh=812.4,
+                export_kwh=0.0,
+                voltage_v=(230.4, 0.0, 0.0),
+                power_factor=0.62,
+            ),
+        ),
+    ]
 
-    def __init__(self, device_ids: tuple[int, ...] = (2, 3, 4)) -> None:
+
+class ModbusTcpPeer(ModbusPeer):
+    """An RS485-Ethernet converter on loopback: Modbus TCP (or RTU over TCP) to the meters."""
+
+    def __init__(
+        self,
+        meters: list[SimulatedKwhMeter] | None = None,
+        transport: Literal["tcp", "rtu_over_tcp"] = "tcp",
+    ) -> None:
+        super().__init__(
+            benext_meters() if meters is None else meters,
+            transport,
+            host=LOOPBACK,
+            port=free_port(),
+            quiet=True,
+        )
+
+
+class ModbusRtuPeer(ModbusPeer):
+    """The meters on a serial line: Modbus RTU on the far end of a pty pair."""
+
+    def __init__(
+        self,
+        pty: SerialPtyPair,
+        meters: list[SimulatedKwhMeter] | None = None,
+        baudrate: int = 9600,
+    ) -> None:
+        super().__init__(
+            benext_meters() if meters is None else meters,
+            "rtu",
+            device=pty.other_end,
+            baudrate=baudrate,
+            quiet=True,
+        )
+
+
+def crc16_modbus(frame: bytes) -> bytes:
+    """The CRC of a Modbus RTU frame, low byte first as it goes on the wire."""
+    crc = 0xFFFF
+    for byte in frame:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc.to_bytes(2, "little")
+
+
+type RtuFault = Literal["none", "bad_crc", "wrong_address"]
+
+
+class FaultyRtuOverTcpPeer:
+    """A transparent converter with one meter, whose answers can arrive damaged.
+
+    Speaks raw Modbus RTU frames over TCP and understands 8-byte requests (FC03, FC04);
+    a request with a bad CRC or for another address gets no answer. `fault` damages the
+    answers: "bad_crc" flips the CRC, "wrong_address" answers as another address (with
+    a valid CRC).
+    """
+
+    def __init__(self, meter: SimulatedKwhMeter, fault: RtuFault = "none") -> None:
+        self.meter = meter
+        self.fault: RtuFault = fault
         self.port = free_port()
-        # The simulated home's kWh meters, so that tests and scripts/develop share them.
-        self._devices = [kwh_meter(device_id) for device_id in device_ids]
-        self._server: ModbusTcpServer | None = None
+        self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        self._server = ModbusTcpServer(self._devices, address=(LOOPBACK, self.port))
-        await self._server.serve_forever(background=True)
+        self._server = await asyncio.start_server(self._serve, LOOPBACK, self.port)
 
     async def stop(self) -> None:
         if self._server is not None:
-            await self._server.shutdown()
+            self._server.close()
+            self._server.close_clients()
+            await self._server.wait_closed()
             self._server = None
+
+    def answer(self, request: bytes) -> bytes | None:
+        """The frame the meter sends back to an 8-byte request, if any."""
+        if crc16_modbus(request[:6]) != request[6:] or request[0] != self.meter.device_id:
+            return None
+        function_code = request[1]
+        address, count = int.from_bytes(request[2:4]), int.from_bytes(request[4:6])
+        registers = self.meter.read(function_code, address, count)
+        if isinstance(registers, ExcCodes):
+            pdu = bytes([function_code | 0x80, registers])
+        else:
+            data = b"".join(register.to_bytes(2) for register in registers)
+            pdu = bytes([function_code, len(data)]) + data
+        device_id = self.meter.device_id
+        if self.fault == "wrong_address":
+            device_id = device_id % 247 + 1
+        frame = bytes([device_id]) + pdu
+        crc = crc16_modbus(frame)
+        if self.fault == "bad_crc":
+            crc = bytes(byte ^ 0xFF for byte in crc)
+        return frame + crc
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                if (frame := self.answer(await reader.readexactly(8))) is not None:
+                    writer.write(frame)
+                    await writer.drain()
+        except asyncio.IncompleteReadError, ConnectionError:
+            pass
+        finally:
+            writer.close()
 
 
 class SerialPtyPair:

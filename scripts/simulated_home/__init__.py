@@ -2,7 +2,13 @@
 
 Run as `python -m simulated_home` with `scripts` on PYTHONPATH; check a running one with
 `python -m simulated_home.check`. Pure asyncio and the bus libraries, nothing of Home
-Assistant. Where the peers listen is defined once, in `endpoints.py`.
+Assistant. Where the peers listen, and which kWh meters the RS485 bus carries, is defined
+once, in `endpoints.py`.
+
+The RS485 bus: `kwh_meters.py` simulates one meter with its model's register map
+(`eastron.py`, `inepro.py`, encodings in `registers.py`), `modbus.py` puts meters on a
+Modbus server (TCP, RTU over TCP, or RTU on a serial device; the tests use it too),
+`home_energy.py` is what the home's meters measure over time and `rs485_home.py` runs them.
 
 `dsmr5_nl_iskra_gas.txt` is a real DSMR 5 telegram from the test data of the dsmr_parser
 library (ndokter/dsmr_parser, `test/example_telegrams.py`, `TELEGRAM_V5`, tag v1.6.0),

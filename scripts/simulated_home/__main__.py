@@ -6,10 +6,17 @@ import argparse
 import asyncio
 import logging
 import signal
+from typing import Protocol
 
 from . import endpoints
-from .modbus import ModbusPeer
 from .p1 import P1Peer
+from .rs485_home import HomeRs485Bus
+
+
+class _Peer(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def _arguments() -> argparse.Namespace:
@@ -27,11 +34,11 @@ async def _run(args: argparse.Namespace) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    peers = [
+    peers: list[_Peer] = [
         P1Peer(args.host, args.p1_port),
-        ModbusPeer(args.host, args.modbus_port, endpoints.KWH_METERS),
+        HomeRs485Bus(args.host, args.modbus_port),
     ]
-    started = []
+    started: list[_Peer] = []
     try:
         for peer in peers:
             await peer.start()

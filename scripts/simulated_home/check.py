@@ -1,14 +1,16 @@
 """Check a running simulated home with real clients: `python -m simulated_home.check`.
 
 P1: reads telegrams off the TCP stream with dsmr_parser's own buffer and parses each
-with the DSMR 5 specification (CRC checked). Modbus: reads input and holding registers
-at every kWh meter's device id with a pymodbus client. Exits non-zero on a failure.
+with the DSMR 5 specification (CRC checked). Modbus: reads every kWh meter's voltage,
+frequency, energy totals and serial number with a pymodbus client, from the registers
+its model keeps them in, and checks they are plausible. Exits non-zero on a failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 
 from dsmr_parser import telegram_specifications
@@ -46,20 +48,68 @@ async def check_p1(host: str, port: int, count: int) -> None:
         writer.close()
 
 
+# Where a model keeps what the check reads, float32 each: function code, then the
+# addresses of voltage (L1), frequency, import and export energy, and of the serial number.
+_EASTRON = (4, 0x0000, 0x0046, 0x0048, 0x004A, 0xFC00)
+_INEPRO_3_PHASE = (3, 0x5002, 0x5008, 0x600C, 0x6018, 0x4000)
+_INEPRO_1_PHASE = (3, 0x5000, 0x5008, 0x600C, 0x6018, 0x4000)
+_REGISTERS = {
+    "eastron_sdm630": _EASTRON,
+    "eastron_sdm220": _EASTRON,
+    "eastron_sdm120": _EASTRON,
+    "inepro_pro380": _INEPRO_3_PHASE,
+    "inepro_4ps": _INEPRO_3_PHASE,
+    "inepro_pro1": _INEPRO_1_PHASE,
+}
+
+
+async def _read(
+    client: AsyncModbusTcpClient, device_id: int, function_code: int, address: int, count: int
+) -> list[int]:
+    read = client.read_input_registers if function_code == 4 else client.read_holding_registers
+    response = await read(address, count=count, device_id=device_id)
+    if response.isError():
+        raise RuntimeError(f"device {device_id} FC{function_code:02d} {address:#06x}: {response}")
+    return list(response.registers)
+
+
+async def _check_meter(client: AsyncModbusTcpClient, device_id: int, role: str, model: str) -> None:
+    function_code, *addresses, serial_address = _REGISTERS[model]
+    values = [
+        client.convert_from_registers(
+            await _read(client, device_id, function_code, address, 2), client.DATATYPE.FLOAT32
+        )
+        for address in addresses
+    ]
+    voltage, frequency, imported, exported = (
+        value if isinstance(value, float) else math.nan for value in values
+    )
+    serial = client.convert_from_registers(
+        await _read(client, device_id, 3, serial_address, 2), client.DATATYPE.UINT32
+    )
+    # Eastron shows its serial number in decimal, Inepro in hexadecimal.
+    shown = f"{serial}" if model.startswith("eastron") else f"{serial:08X}"
+    print(
+        f"Modbus device {device_id} {role} ({model}, serial {shown}):"
+        f" {voltage:.1f} V, {frequency:.2f} Hz,"
+        f" import {imported:.3f} kWh, export {exported:.3f} kWh"
+    )
+    if not 207 <= voltage <= 253 or not 49.8 <= frequency <= 50.2:
+        raise RuntimeError(f"device {device_id}: implausible grid values")
+    if not (math.isfinite(imported) and math.isfinite(exported)) or min(imported, exported) < 0:
+        raise RuntimeError(f"device {device_id}: implausible energy totals")
+    # Every meter of the simulated home starts from a total of hundreds of kWh.
+    if imported + exported < 1:
+        raise RuntimeError(f"device {device_id}: energy totals are zero")
+
+
 async def check_modbus(host: str, port: int) -> None:
     client = AsyncModbusTcpClient(host, port=port)
     if not await client.connect():
         raise ConnectionError(f"no Modbus TCP server at {host}:{port}")
     try:
-        for device_id in endpoints.KWH_METERS:
-            inputs = await client.read_input_registers(0, count=10, device_id=device_id)
-            holding = await client.read_holding_registers(0, count=10, device_id=device_id)
-            for name, response in (("input", inputs), ("holding", holding)):
-                if response.isError():
-                    raise RuntimeError(f"device {device_id} {name} registers: {response}")
-            print(
-                f"Modbus device {device_id}: input {inputs.registers}, holding {holding.registers}"
-            )
+        for device_id, (role, model) in endpoints.KWH_METERS.items():
+            await _check_meter(client, device_id, role, model)
     finally:
         client.close()
 
