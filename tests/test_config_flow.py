@@ -258,20 +258,21 @@ async def test_reconfigure_keeps_a_bus_with_meters(
 async def test_options_poll_interval(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The Modbus poll interval is an option; changing it reloads the installation."""
+    """The Modbus poll interval and failed polls are options; a change reloads the installation."""
     assert await setup_integration(hass, mock_config_entry)
 
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"modbus_poll_interval": 10}
+        result["flow_id"], {"modbus_poll_interval": 10, "modbus_failed_polls": 5}
     )
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {"modbus_poll_interval": 10}
-    coordinator = mock_config_entry.runtime_data.buses["modbus"]
+    assert mock_config_entry.options == {"modbus_poll_interval": 10, "modbus_failed_polls": 5}
+    coordinator = mock_config_entry.runtime_data.modbus
     assert coordinator.update_interval.total_seconds() == 10
+    assert coordinator.failed_polls_limit == 5
 
 
 async def test_options_without_modbus(hass: HomeAssistant) -> None:

@@ -19,6 +19,7 @@ from . import setup_integration
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("platform", [Platform.BINARY_SENSOR, Platform.SENSOR])
 async def test_entities(
     hass: HomeAssistant,
@@ -28,7 +29,7 @@ async def test_entities(
     platform: Platform,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The hub's bus sensors and status, and each meter's product status."""
+    """The hub's bus sensors and status, and each meter's sensors (all of them enabled)."""
     monkeypatch.setattr("custom_components.benext.PLATFORMS", [platform])
     assert await setup_integration(hass, mock_config_entry)
 

@@ -4,37 +4,50 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 
-from .bus.connection import Bus
-from .const import DOMAIN, REACHABILITY_INTERVAL
+from .bus.connection import Bus, BusConnection
+from .bus.modbus.client import ModbusBusClient
+from .const import CONF_SERIAL, DOMAIN, REACHABILITY_INTERVAL, SUBENTRY_KWH_METER
 from .coordinator import BusCoordinator
 from .entity import hub_device_info
-from .hub import BeNextConfigEntry, BeNextHub, configured_buses, modbus_poll_interval
+from .hub import (
+    BeNextConfigEntry,
+    BeNextHub,
+    configured_buses,
+    modbus_failed_polls,
+    modbus_poll_interval,
+)
+from .kwh_meter_settings import polled_meter
+from .modbus_coordinator import ModbusCoordinator
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Set up an installation from a config entry."""
+    settings = _settings(entry)
     coordinators: dict[Bus, BusCoordinator] = {}
     for bus, connection in configured_buses(entry.data).items():
-        interval = (
-            timedelta(seconds=modbus_poll_interval(entry))
-            if bus is Bus.MODBUS
-            else REACHABILITY_INTERVAL
-        )
-        coordinators[bus] = BusCoordinator(hass, entry, connection, interval)
+        if bus is Bus.MODBUS:
+            coordinators[bus] = _modbus_coordinator(hass, entry, connection)
+        else:
+            coordinators[bus] = BusCoordinator(hass, entry, connection, REACHABILITY_INTERVAL)
 
     await asyncio.gather(*(coordinator.async_refresh() for coordinator in coordinators.values()))
     # A push bus cannot be checked before its first telegram: only the buses we reach
     # out to decide whether the installation can start at all.
     checked = [c for c in coordinators.values() if not c.connection.is_push]
     if checked and not any(c.last_update_success for c in checked):
+        for coordinator in coordinators.values():
+            if isinstance(coordinator, ModbusCoordinator):
+                coordinator.client.close()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="no_bus_reachable",
@@ -44,11 +57,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **hub_device_info(entry)
     )
-    entry.runtime_data = BeNextHub(buses=coordinators, device_id=hub_device.id)
+    entry.runtime_data = BeNextHub(buses=coordinators, device_id=hub_device.id, settings=settings)
+    if (modbus := entry.runtime_data.modbus) is not None:
+        entry.async_on_unload(modbus.client.close)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # Added, changed or removed meters and changed bus settings or options take
-    # effect through a reload.
-    entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
+    if modbus is not None and modbus.unread_needs:
+        # The first poll read only the main values; the entities need more.
+        await modbus.async_refresh()
+    entry.async_on_unload(entry.add_update_listener(_async_reload_if_changed))
+    if _settings(entry) != settings:
+        # Meters were added while the buses were first read.
+        hass.config_entries.async_schedule_reload(entry.entry_id)
     return True
 
 
@@ -57,5 +76,43 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
-async def _async_reload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
-    await hass.config_entries.async_reload(entry.entry_id)
+def _modbus_coordinator(
+    hass: HomeAssistant, entry: BeNextConfigEntry, connection: BusConnection
+) -> ModbusCoordinator:
+    client = ModbusBusClient(connection)
+    meters = [
+        polled_meter(subentry, client)
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_KWH_METER
+    ]
+    return ModbusCoordinator(
+        hass,
+        entry,
+        connection,
+        timedelta(seconds=modbus_poll_interval(entry)),
+        client=client,
+        meters=sorted(meters, key=lambda meter: meter.address),
+        failed_polls_limit=modbus_failed_polls(entry),
+    )
+
+
+def _settings(entry: ConfigEntry) -> Any:
+    """What a reload would change: everything but the serial numbers the buses report."""
+    return (
+        dict(entry.data),
+        dict(entry.options),
+        {
+            subentry_id: (
+                subentry.title,
+                {key: value for key, value in subentry.data.items() if key != CONF_SERIAL},
+            )
+            for subentry_id, subentry in entry.subentries.items()
+        },
+    )
+
+
+async def _async_reload_if_changed(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
+    # Added, changed or removed meters, bus settings and options take effect through a
+    # reload; a replaced meter's new serial number, stored by its bus, needs none.
+    if _settings(entry) != entry.runtime_data.settings:
+        await hass.config_entries.async_reload(entry.entry_id)

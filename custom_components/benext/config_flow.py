@@ -45,15 +45,19 @@ from .const import (
     CONF_BAUDRATE,
     CONF_BYTESIZE,
     CONF_DEVICE,
+    CONF_MODBUS_FAILED_POLLS,
     CONF_MODBUS_POLL_INTERVAL,
     CONF_NAME,
     CONF_PARITY,
     CONF_RADIO,
     CONF_STOPBITS,
     CONF_TRANSPORT,
+    DEFAULT_MODBUS_FAILED_POLLS,
     DEFAULT_MODBUS_POLL_INTERVAL,
     DOMAIN,
     LOGGER,
+    MODBUS_FAILED_POLLS_MAX,
+    MODBUS_FAILED_POLLS_MIN,
     MODBUS_POLL_INTERVAL_MAX,
     MODBUS_POLL_INTERVAL_MIN,
     SUBENTRY_KWH_METER,
@@ -355,12 +359,15 @@ class BeNextOptionsFlow(OptionsFlow):
     """Options of an installation."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """How often the kWh meters are read."""
+        """How often the kWh meters are read, and how soon a silent one is unavailable."""
         if Bus.MODBUS not in self.config_entry.data:
             return self.async_abort(reason="modbus_not_configured")
         if user_input is not None:
             return self.async_create_entry(
-                data={CONF_MODBUS_POLL_INTERVAL: int(user_input[CONF_MODBUS_POLL_INTERVAL])}
+                data={
+                    CONF_MODBUS_POLL_INTERVAL: int(user_input[CONF_MODBUS_POLL_INTERVAL]),
+                    CONF_MODBUS_FAILED_POLLS: int(user_input[CONF_MODBUS_FAILED_POLLS]),
+                }
             )
         schema = probatio.Schema(
             {
@@ -374,7 +381,17 @@ class BeNextOptionsFlow(OptionsFlow):
                         unit_of_measurement="s",
                         mode=NumberSelectorMode.BOX,
                     )
-                )
+                ),
+                probatio.Required(
+                    CONF_MODBUS_FAILED_POLLS, default=DEFAULT_MODBUS_FAILED_POLLS
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MODBUS_FAILED_POLLS_MIN,
+                        max=MODBUS_FAILED_POLLS_MAX,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
             }
         )
         return self.async_show_form(

@@ -25,12 +25,22 @@ CONF_MODBUS_POLL_INTERVAL: Final = "modbus_poll_interval"
 DEFAULT_MODBUS_POLL_INTERVAL: Final = 30
 MODBUS_POLL_INTERVAL_MIN: Final = 5
 MODBUS_POLL_INTERVAL_MAX: Final = 3600
+# Failed polls in a row before a meter's entities become unavailable.
+CONF_MODBUS_FAILED_POLLS: Final = "modbus_failed_polls"
+DEFAULT_MODBUS_FAILED_POLLS: Final = 3
+MODBUS_FAILED_POLLS_MIN: Final = 1
+MODBUS_FAILED_POLLS_MAX: Final = 20
 
 # Config subentries: one type per kind of meter.
 SUBENTRY_KWH_METER: Final = "kwh_meter"
 CONF_ROLE: Final = "role"
 CONF_ADDRESS: Final = "address"
 CONF_MODEL: Final = "model"
+# The register map the meter answered to, and its serial number, as read when it was added.
+CONF_REGISTER_MAP: Final = "register_map"
+CONF_SERIAL: Final = "serial"
+# An Inepro 4PS on a heat pump: the heat pump mode of each tariff T1..T4.
+CONF_TARIFF_MODES: Final = "tariff_modes"
 
 # How often a bus that is not read yet is checked for reachability.
 REACHABILITY_INTERVAL: Final = timedelta(seconds=30)

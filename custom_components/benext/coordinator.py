@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,12 +16,14 @@ from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import DOMAIN, LOGGER, PUSH_SILENCE_LIMIT
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class MeterSnapshot:
-    """When a meter on the bus was last read, and the values that show it is in use."""
+    """A meter's last good reading: when, its values, and the values that show it is in use."""
 
     read_at: datetime
     main_values: tuple[float | None, ...]
+    values: Mapping[str, float | None] = field(default_factory=dict)
+    serial: str | None = None
 
 
 @dataclass(slots=True)

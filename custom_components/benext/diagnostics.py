@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -10,12 +11,14 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_DEVICE, CONF_RADIO
 from .hub import BeNextConfigEntry
+from .modbus_coordinator import ModbusCoordinator
 
 TO_REDACT = {
     CONF_HOST,
     CONF_DEVICE,
     CONF_RADIO,
     "key",
+    "serial",
     "serial_number",
     "token",
     "webhook_id",
@@ -56,6 +59,33 @@ async def async_get_config_entry_diagnostics(
                 }
                 for bus, coordinator in hub.buses.items()
             },
+            "modbus": _modbus_diagnostics(hub.modbus) if hub.modbus is not None else None,
         },
         TO_REDACT,
     )
+
+
+def _modbus_diagnostics(modbus: ModbusCoordinator) -> dict[str, Any]:
+    """The RS485 bus's traffic, and how each meter is read and has answered."""
+    return {
+        "traffic": asdict(modbus.client.counters),
+        "meters": {
+            meter.subentry_id: {
+                "address": meter.address,
+                "register_map": meter.register_map.family if meter.register_map else None,
+                "requests_per_poll": [
+                    {
+                        "table": block.table.name.lower(),
+                        "address": block.address,
+                        "count": block.count,
+                    }
+                    for block in (meter.reader.blocks if meter.reader else ())
+                ],
+                "available": modbus.meter_available(meter.subentry_id),
+                "failed_polls_in_a_row": meter.failures,
+                # Failed reads by kind, rejected readings of totals, replacements.
+                "events": dict(meter.faults),
+            }
+            for meter in modbus.meters.values()
+        },
+    }

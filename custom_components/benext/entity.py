@@ -9,10 +9,10 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import CONF_MODEL, DOMAIN
+from .const import DOMAIN, SUBENTRY_KWH_METER
 from .coordinator import BusCoordinator
-from .domain.kwh_meter_models import MODEL_NAMES, KwhMeterModel
 from .hub import BeNextConfigEntry
+from .kwh_meter_settings import KwhMeterSettings
 
 
 def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
@@ -42,14 +42,14 @@ class BeNextHubEntity(Entity):
             self.async_on_remove(coordinator.async_add_listener(self.async_write_ha_state))
 
 
-class BeNextMeterEntity(CoordinatorEntity[BusCoordinator]):
+class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[CoordinatorT]):
     """An entity of one meter, which is a subentry of the installation."""
 
     _attr_has_entity_name = True
 
     def __init__(
         self,
-        coordinator: BusCoordinator,
+        coordinator: CoordinatorT,
         entry: BeNextConfigEntry,
         subentry: ConfigSubentry,
         key: str,
@@ -58,11 +58,19 @@ class BeNextMeterEntity(CoordinatorEntity[BusCoordinator]):
         super().__init__(coordinator)
         self.subentry_id = subentry.subentry_id
         self._attr_unique_id = f"{subentry.subentry_id}_{key}"
-        names = MODEL_NAMES.get(KwhMeterModel(subentry.data.get(CONF_MODEL, KwhMeterModel.DETECT)))
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, subentry.subentry_id)},
-            name=subentry.title,
-            manufacturer=names[0] if names else None,
-            model=names[1] if names else None,
-            via_device_id=entry.runtime_data.device_id,
-        )
+        self._attr_device_info = meter_device_info(entry, subentry)
+
+
+def meter_device_info(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
+    """The device of one meter: its label's manufacturer and model, and its serial number."""
+    info = DeviceInfo(
+        identifiers={(DOMAIN, subentry.subentry_id)},
+        name=subentry.title,
+        via_device_id=entry.runtime_data.device_id,
+    )
+    if subentry.subentry_type == SUBENTRY_KWH_METER:
+        settings = KwhMeterSettings.from_subentry(subentry)
+        info["manufacturer"] = settings.manufacturer
+        info["model"] = settings.model_name
+        info["serial_number"] = settings.serial
+    return info

@@ -9,9 +9,16 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 
 from .bus.connection import Bus, BusConnection
-from .const import CONF_MODBUS_POLL_INTERVAL, DEFAULT_MODBUS_POLL_INTERVAL, SUBENTRY_KWH_METER
+from .const import (
+    CONF_MODBUS_FAILED_POLLS,
+    CONF_MODBUS_POLL_INTERVAL,
+    DEFAULT_MODBUS_FAILED_POLLS,
+    DEFAULT_MODBUS_POLL_INTERVAL,
+    SUBENTRY_KWH_METER,
+)
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus, hub_status
+from .modbus_coordinator import ModbusCoordinator
 
 type BeNextConfigEntry = ConfigEntry[BeNextHub]
 
@@ -26,11 +33,19 @@ class BeNextHub:
     buses: dict[Bus, BusCoordinator]
     # The hub's device registry id: every meter's device is `via` it.
     device_id: str
+    # The entry's settings when it was set up, to tell whether a change needs a reload.
+    settings: Any = None
 
     @property
     def status(self) -> HubStatus:
         """Overall status from the buses' reachability."""
         return hub_status(coordinator.last_update_success for coordinator in self.buses.values())
+
+    @property
+    def modbus(self) -> ModbusCoordinator | None:
+        """The RS485 bus's coordinator, when the installation has that bus."""
+        coordinator = self.buses.get(Bus.MODBUS)
+        return coordinator if isinstance(coordinator, ModbusCoordinator) else None
 
 
 def configured_buses(data: Mapping[str, Any]) -> dict[Bus, BusConnection]:
@@ -41,6 +56,11 @@ def configured_buses(data: Mapping[str, Any]) -> dict[Bus, BusConnection]:
 def modbus_poll_interval(entry: ConfigEntry) -> int:
     """The Modbus poll interval in seconds, from the entry's options."""
     return int(entry.options.get(CONF_MODBUS_POLL_INTERVAL, DEFAULT_MODBUS_POLL_INTERVAL))
+
+
+def modbus_failed_polls(entry: ConfigEntry) -> int:
+    """Failed polls in a row before a kWh meter is unavailable, from the entry's options."""
+    return int(entry.options.get(CONF_MODBUS_FAILED_POLLS, DEFAULT_MODBUS_FAILED_POLLS))
 
 
 def meters_on_bus(entry: ConfigEntry, bus: Bus) -> list[str]:

@@ -13,11 +13,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
+from .const import SUBENTRY_KWH_METER
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus, product_status
 from .entity import BeNextHubEntity, BeNextMeterEntity
 from .hub import SUBENTRY_BUS, BeNextConfigEntry, BeNextHub
+from .kwh_meter_descriptions import kwh_meter_descriptions
+from .kwh_meter_sensor import KwhMeterSensor
+from .kwh_meter_settings import KwhMeterSettings
 
 PARALLEL_UPDATES = 0
 
@@ -49,10 +53,19 @@ async def async_setup_entry(
         bus = SUBENTRY_BUS.get(subentry.subentry_type)
         if bus is None or (coordinator := hub.buses.get(bus)) is None:
             continue
-        async_add_entities(
-            [ProductStatusSensor(coordinator, entry, subentry)],
-            config_subentry_id=subentry.subentry_id,
-        )
+        entities: list[SensorEntity] = [ProductStatusSensor(coordinator, entry, subentry)]
+        modbus = hub.modbus
+        polled = modbus.meters.get(subentry.subentry_id) if modbus is not None else None
+        if subentry.subentry_type == SUBENTRY_KWH_METER and modbus and polled:
+            # A meter of unknown model has its register map once it has been probed.
+            register_map = polled.register_map
+            if register_map is not None:
+                settings = KwhMeterSettings.from_subentry(subentry)
+                entities += [
+                    KwhMeterSensor(modbus, entry, subentry, description)
+                    for description in kwh_meter_descriptions(settings, register_map)
+                ]
+        async_add_entities(entities, config_subentry_id=subentry.subentry_id)
 
 
 class HubStatusSensor(BeNextHubEntity, SensorEntity):
@@ -71,7 +84,7 @@ class HubStatusSensor(BeNextHubEntity, SensorEntity):
         return self._hub.status.value
 
 
-class ProductStatusSensor(BeNextMeterEntity, SensorEntity):
+class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], SensorEntity):
     """BeNext's tick for one meter: data arrives, reads zero, or no data."""
 
     entity_description = PRODUCT_STATUS
