@@ -1,0 +1,1 @@
+"""Benchmarks of the integration's buses: `scripts/benchmark <name>`."""
