@@ -63,4 +63,3 @@ DETECTED_MODEL: dict[MapFamily, KwhMeterModel] = {
     MapFamily.INEPRO_1P: KwhMeterModel.INEPRO_PRO1,
     MapFamily.INEPRO_4PS: KwhMeterModel.INEPRO_4PS,
 }
-
