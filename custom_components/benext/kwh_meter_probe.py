@@ -120,10 +120,5 @@ async def _async_read_as(
 ) -> FoundMeter:
     reader = KwhMeterReader(client, address, REGISTER_MAPS[family], [Quantity.IMPORT_ENERGY])
     values = await reader.async_read_values()
-    try:
-        serial = await reader.async_read_serial()
-    except MeterReadError as err:
-        if err.fault is not ReadFault.EXCEPTION:
-            raise
-        serial = None
+    serial = await reader.async_read_serial()
     return FoundMeter(address, model, family, serial, values.get(Quantity.IMPORT_ENERGY))

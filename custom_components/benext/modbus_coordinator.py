@@ -160,13 +160,7 @@ class ModbusCoordinator(BusCoordinator):
         )
 
     async def _async_check_serial(self, meter: PolledMeter, reader: KwhMeterReader) -> None:
-        try:
-            serial = await reader.async_read_serial()
-        except MeterReadError as err:
-            # Older Eastron firmware keeps no serial number where newer ones do.
-            if err.fault is not ReadFault.EXCEPTION:
-                raise
-            serial = None
+        serial = await reader.async_read_serial()
         meter.serial_checked = True
         if serial is None or serial == meter.serial:
             return

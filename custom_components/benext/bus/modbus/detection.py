@@ -82,13 +82,7 @@ async def _describe(
     client: ModbusBusClient, device_id: int, register_map: RegisterMap
 ) -> DetectedMeter:
     reader = KwhMeterReader(client, device_id, register_map, [Quantity.IMPORT_ENERGY])
-    try:
-        serial = await reader.async_read_serial()
-    except MeterReadError as err:
-        # Older Eastron firmware has no serial number at 0xFC00.
-        if err.fault is not ReadFault.EXCEPTION:
-            raise
-        serial = None
+    serial = await reader.async_read_serial()
     values = await reader.async_read_values()
     return DetectedMeter(register_map, serial, values.get(Quantity.IMPORT_ENERGY))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .client import ModbusBusClient
+from .client import MeterReadError, ModbusBusClient, ReadFault
 from .decode import decode_block, decode_serial
 from .planner import ReadBlock, plan_reads
 from .quantities import Quantity
@@ -38,9 +38,17 @@ class KwhMeterReader:
         return values
 
     async def async_read_serial(self) -> str | None:
-        """The meter's serial number."""
+        """The meter's serial number; None where the meter keeps none there.
+
+        Older Eastron firmware answers the serial number's register with an exception.
+        """
         serial = self.register_map.serial
-        registers = await self.client.async_read(
-            self.device_id, Table.HOLDING, serial.address, serial.encoding.size
-        )
+        try:
+            registers = await self.client.async_read(
+                self.device_id, Table.HOLDING, serial.address, serial.encoding.size
+            )
+        except MeterReadError as err:
+            if err.fault is not ReadFault.EXCEPTION:
+                raise
+            return None
         return decode_serial(self.register_map, registers)
