@@ -81,7 +81,7 @@ def _modbus_coordinator(
 ) -> ModbusCoordinator:
     client = ModbusBusClient(connection)
     meters = [
-        polled_meter(subentry, client)
+        polled_meter(subentry)
         for subentry in entry.subentries.values()
         if subentry.subentry_type == SUBENTRY_KWH_METER
     ]

@@ -78,11 +78,7 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
             try:
                 await async_check_reachable(self.connection)
             except BusUnreachableError as err:
-                raise UpdateFailed(
-                    translation_domain=DOMAIN,
-                    translation_key="bus_unreachable",
-                    translation_placeholders={"bus": self.bus.value, "detail": err.detail},
-                ) from err
+                raise self._unreachable(err) from err
         return self._current_state()
 
     @callback
@@ -95,6 +91,14 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     def _current_state(self) -> BusState:
         """The bus's state, keeping what its meters last said."""
         return BusState(meters=self.data.meters if self.data is not None else {})
+
+    def _unreachable(self, err: BusUnreachableError) -> UpdateFailed:
+        """The translated failure of a bus that cannot be reached."""
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="bus_unreachable",
+            translation_placeholders={"bus": self.bus.value, "detail": err.detail},
+        )
 
     def _raise_if_silent(self, now: datetime) -> None:
         if self.last_contact is None or now - self.last_contact > PUSH_SILENCE_LIMIT:

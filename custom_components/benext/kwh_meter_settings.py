@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigSubentry
 
-from .bus.modbus.client import ModbusBusClient
 from .bus.modbus.register_maps import REGISTER_MAPS, MapFamily, RegisterMap
 from .const import (
     CONF_ADDRESS,
@@ -19,7 +18,7 @@ from .const import (
 from .domain.heat_pump_modes import HeatPumpMode, tariff_modes
 from .domain.kwh_meter_models import MODELS, KwhMeterModel
 from .domain.roles import Role
-from .modbus_coordinator import PolledMeter, make_polled_meter
+from .modbus_coordinator import PolledMeter
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +62,13 @@ class KwhMeterSettings:
         return info.name if info else None
 
 
-def polled_meter(subentry: ConfigSubentry, client: ModbusBusClient) -> PolledMeter:
+def polled_meter(subentry: ConfigSubentry) -> PolledMeter:
     """The bus coordinator's view of a kWh meter subentry."""
     settings = KwhMeterSettings.from_subentry(subentry)
-    return make_polled_meter(
+    return PolledMeter(
         subentry_id=subentry.subentry_id,
         name=subentry.title,
         address=settings.address,
         register_map=settings.register_map,
         serial=settings.serial,
-        client=client,
     )

@@ -10,7 +10,6 @@ from datetime import timedelta
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .bus.connection import BusConnection
@@ -81,6 +80,8 @@ class ModbusCoordinator(BusCoordinator):
         super().__init__(hass, entry, connection, update_interval)
         self.client = client
         self.meters = {meter.subentry_id: meter for meter in meters}
+        for meter in self.meters.values():
+            self._replan(meter)
         self.failed_polls_limit = failed_polls_limit
         # An entity needs a value that the last poll did not read.
         self.unread_needs = False
@@ -209,26 +210,3 @@ class ModbusCoordinator(BusCoordinator):
             meter.reader = KwhMeterReader(
                 self.client, meter.address, meter.register_map, meter.quantities
             )
-
-    def _unreachable(self, err: BusUnreachableError) -> UpdateFailed:
-        return UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key="bus_unreachable",
-            translation_placeholders={"bus": self.bus.value, "detail": err.detail},
-        )
-
-
-def make_polled_meter(
-    *,
-    subentry_id: str,
-    name: str,
-    address: int,
-    register_map: RegisterMap | None,
-    serial: str | None,
-    client: ModbusBusClient,
-) -> PolledMeter:
-    """A meter ready to be polled, planned for its main quantities."""
-    meter = PolledMeter(subentry_id, name, address, register_map, serial)
-    if register_map is not None:
-        meter.reader = KwhMeterReader(client, address, register_map, meter.quantities)
-    return meter
