@@ -10,6 +10,11 @@ The RS485 bus: `kwh_meters.py` simulates one meter with its model's register map
 Modbus server (TCP, RTU over TCP, or RTU on a serial device; the tests use it too),
 `home_energy.py` is what the home's meters measure over time and `rs485_home.py` runs them.
 
+The P1 port: `p1.py` serves the smart meter's telegrams (and gives them to benchmarks
+without a server), filled in from `grid.py` (the grid connection: `household.py`'s
+appliances plus the kWh meters' loads) and `mbus_channel.py` (gas or heat), rendered
+by `dsmr_telegram.py`.
+
 `dsmr5_nl_iskra_gas.txt` is a real DSMR 5 telegram from the test data of the dsmr_parser
 library (ndokter/dsmr_parser, `test/example_telegrams.py`, `TELEGRAM_V5`, tag v1.6.0),
 kept byte for byte (CRLF line ends, CRC 6EEE), so it carries no comment itself: see `p1.py`.

@@ -79,16 +79,17 @@ def pv_power_w(ts: float) -> float:
 
 
 def heat_pump_power_w(ts: float) -> float:
-    """Compressor cycles: 25 minutes at 1.2-2.0 kW, 20 minutes on standby.
+    """Compressor cycles: 25 minutes at 1.2-2.05 kW, 20 minutes on standby.
 
-    In winter every cycle runs; in summer only a few, for hot water.
+    In winter every cycle runs; in summer only a few, for hot water. While it runs,
+    the power rises slowly as the water it heats gets warmer.
     """
     cycle, moment = divmod(ts - EPOCH.timestamp(), HEAT_PUMP_CYCLE)
     season = math.cos(2 * math.pi * (_local(ts).timetuple().tm_yday - 172) / 365.25)
     runs = _noise(int(cycle) + 1) < 0.575 - 0.425 * season
     if moment >= HEAT_PUMP_ON or not runs:
         return HEAT_PUMP_STANDBY_W
-    return 1200 + 800 * _noise(int(cycle)) + 20 * math.sin(ts / 7)
+    return 1200 + 750 * _noise(int(cycle)) + 100 * moment / HEAT_PUMP_ON
 
 
 def ventilation_power_w(ts: float) -> float:

@@ -5,326 +5,149 @@ one telegram a second. The telegram is the real one in `dsmr5_nl_iskra_gas.txt`
 (next to this file), copied byte for byte from the test data of the dsmr_parser
 library: ndokter/dsmr_parser, `test/example_telegrams.py`, `TELEGRAM_V5` (tag v1.6.0,
 commit fa20ee45a3103b8262b153e7b0037047abfaa6c7). Each second its values are replaced
-by those of a simulated zero-energy home and the CRC is recomputed.
+by those of the simulated home and the CRC is recomputed.
 
-The simulated values are a pure function of the time, so they are the same whoever
-asks, and the meter totals never go backwards when the simulator restarts (Home
-Assistant would read that as a meter reset).
+What the meter measures comes from `grid`: the household's appliances (`household`)
+plus the PV, heat pump and ventilation that the RS485 kWh meters measure
+(`home_energy`), per phase in whole watts, with import and export totals per tariff
+that integrate it. M-Bus channel 1 carries gas, or heat with `mbus="heat"`
+(`mbus_channel`). All of it is a pure function of the time: the same whoever asks,
+and the totals never go backwards when the simulator restarts (Home Assistant would
+read that as a meter reset).
+
+Without a server, for benchmarks and tests (Unix times; the meter sends once per whole
+second, so a time within a second gives that second's telegram):
+
+- `telegram_at(ts, *, mbus="gas") -> bytes`: the telegram sent at ts, CRLF line ends
+  and CRC included, exactly the bytes the peer writes;
+- `telegrams(start, seconds, *, mbus="gas") -> Iterator[bytes]`: the telegrams of
+  `seconds` consecutive seconds from start, the same bytes as `telegram_at`;
+- `reading_at(ts, *, mbus="gas") -> Reading`: the values in that telegram;
+- `SmartMeter(template=None, *, mbus="gas")`, with `reading(ts)` and `telegram(ts)`:
+  the same for another template.
+
+The first call integrates the totals from EPOCH (2026-01-01) to ts, about a second;
+then a telegram takes some 0.1 ms. The household load steps when an appliance
+switches (a few times an hour at night, some ten in a busy hour); the PV, heat pump
+and ventilation move slowly, PV by day almost every second.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
+import functools
 import logging
-import math
 from pathlib import Path
-import re
-from zoneinfo import ZoneInfo
+import time
+
+from . import grid, home_energy
+from .dsmr_telegram import TelegramTemplate, dsmr_timestamp
+from .mbus_channel import MbusKind, MbusReading, reading as mbus_reading
 
 _LOGGER = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).with_name("dsmr5_nl_iskra_gas.txt")
 # DSMR meters send the local time of the Netherlands, whatever the host's zone is.
-METER_ZONE = ZoneInfo("Europe/Amsterdam")
-
-# The simulated meter starts from the fixture's totals at this moment and integrates
-# the home's profile from there.
-EPOCH = datetime(2026, 1, 1, tzinfo=METER_ZONE)
-STEP = 300  # seconds: the grid on which the energy totals are integrated
-GAS_PER_DAY = 0.08  # m3: a zero-energy home cooks on gas at most
-GAS_INTERVAL = 300  # seconds: a DSMR 5 meter refreshes the gas reading every 5 minutes
-
-# Share of the household load per phase; the PV inverter feeds all three equally.
-PHASE_SHARE = (0.30, 0.25, 0.45)
-
-
-def crc16_arc(data: bytes) -> int:
-    """CRC16/ARC (poly 0x8005 reflected, init 0), as DSMR 4 and 5 use it."""
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
-
-
-def _bump(hour: float, centre: float, width: float) -> float:
-    return math.exp(-(((hour - centre) / width) ** 2) / 2)
-
-
-def consumption_kw(hour: float, weekend: bool) -> float:
-    """The household's load at a local hour of the day."""
-    morning = 0.5 * _bump(hour, 9.0 if weekend else 7.5, 0.8)
-    midday = (0.6 if weekend else 0.25) * _bump(hour, 12.5, 1.0)
-    evening = 1.1 * _bump(hour, 18.5, 1.2)
-    return 0.30 + morning + midday + evening
-
-
-def pv_kw(hour: float) -> float:
-    """What the roof produces: the same fair day all year, 06:30 to 19:30, 2 kW at noon."""
-    if not 6.5 < hour < 19.5:
-        return 0.0
-    return 2.0 * math.sin(math.pi * (hour - 6.5) / 13) ** 1.5
-
-
-def is_low_tariff(local: datetime) -> bool:
-    """Dutch double tariff: low (tariff 1) at night and in the weekend."""
-    return local.weekday() >= 5 or local.hour < 7 or local.hour >= 23
-
-
-def _local(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, METER_ZONE)
-
-
-def _hour(local: datetime) -> float:
-    return local.hour + local.minute / 60 + local.second / 3600
-
-
-def _net_kw(local: datetime) -> float:
-    """Import (positive) or export (negative) on the 5-minute grid."""
-    hour = _hour(local)
-    return consumption_kw(hour, local.weekday() >= 5) - pv_kw(hour)
-
-
-@dataclass(slots=True)
-class Totals:
-    """Energy registers in kWh: import and export, per tariff (1 = low, 2 = normal)."""
-
-    import_t1: float = 0.0
-    import_t2: float = 0.0
-    export_t1: float = 0.0
-    export_t2: float = 0.0
-
-    def add(self, local: datetime, net_kw: float, seconds: float) -> None:
-        kwh = net_kw * seconds / 3600
-        low = is_low_tariff(local)
-        if kwh >= 0:
-            if low:
-                self.import_t1 += kwh
-            else:
-                self.import_t2 += kwh
-        elif low:
-            self.export_t1 -= kwh
-        else:
-            self.export_t2 -= kwh
-
-    def plus(self, other: Totals) -> Totals:
-        return Totals(
-            self.import_t1 + other.import_t1,
-            self.import_t2 + other.import_t2,
-            self.export_t1 + other.export_t1,
-            self.export_t2 + other.export_t2,
-        )
-
-
-def _integrate(start: float, end: float) -> Totals:
-    """The energy between two instants on the grid, each step at its start's power."""
-    totals = Totals()
-    ts = start
-    while ts < end:
-        local = _local(ts)
-        totals.add(local, _net_kw(local), min(STEP, end - ts))
-        ts += STEP
-    return totals
-
-
-def _midnight(day: date) -> float:
-    return datetime.combine(day, time(), METER_ZONE).timestamp()
-
-
-# Days differ only in being a weekend day or not and in their length (23, 24 or 25
-# hours at the switches of summer time): their totals are integrated once per kind.
-_DAY_TOTALS: dict[tuple[bool, float], Totals] = {}
-
-
-def _day_totals(day: date) -> Totals:
-    start = _midnight(day)
-    length = _midnight(day + timedelta(days=1)) - start
-    key = (day.weekday() >= 5, length)
-    if key not in _DAY_TOTALS:
-        _DAY_TOTALS[key] = _integrate(start, start + length)
-    return _DAY_TOTALS[key]
-
-
-def energy_since_epoch(ts: float) -> Totals:
-    """The energy registers' increase from EPOCH to the instant ts."""
-    totals = Totals()
-    day = EPOCH.date()
-    today = _local(ts).date()
-    while day < today:
-        totals = totals.plus(_day_totals(day))
-        day += timedelta(days=1)
-    start = max(_midnight(today), EPOCH.timestamp())
-    return totals.plus(_integrate(start, ts)) if ts > start else totals
+METER_ZONE = home_energy.HOME_ZONE
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What the meter shows at one instant."""
+    """What the meter shows in one telegram."""
 
+    ts: int
     local: datetime
-    totals: Totals
-    import_kw: float
-    export_kw: float
-    phase_import_kw: tuple[float, float, float]
-    phase_export_kw: tuple[float, float, float]
-    voltages: tuple[float, float, float]
-    currents: tuple[float, float, float]
-    gas_m3: float
-    gas_local: datetime
+    tariff: int  # 1 low, 2 normal
+    totals_wh: grid.Totals
+    phase_w: tuple[int, int, int]  # net per phase: import positive, export negative
+    voltages_v: tuple[float, float, float]
+    mbus: MbusReading
 
+    @property
+    def net_w(self) -> int:
+        """The net power over the three phases, as the meter counts it."""
+        return sum(self.phase_w)
 
-def reading_at(ts: float, base: Totals, base_gas: float) -> Reading:
-    """The simulated home's meter values at a unix time."""
-    local = _local(ts)
-    hour = _hour(local)
-    weekend = local.weekday() >= 5
-    # Instantaneous values move every second around the 5-minute profile.
-    load = consumption_kw(hour, weekend) * (
-        1 + 0.04 * math.sin(ts * 0.7) + 0.03 * math.sin(ts * 2.3)
-    )
-    pv = pv_kw(hour) * (1 + 0.02 * math.sin(ts * 0.37))
-    phase_net = [share * load - pv / 3 for share in PHASE_SHARE]
-    net = sum(phase_net)
-    voltages = tuple(
-        round(230 + 1.5 * math.sin(ts / 60 + i * 2.1) + 0.2 * math.sin(ts * 1.3 + i), 1)
-        for i in range(3)
-    )
-    currents = tuple(abs(p) * 1000 / v for p, v in zip(phase_net, voltages, strict=True))
-    gas_ts = ts - ts % GAS_INTERVAL
-    gas = base_gas + GAS_PER_DAY * max(0.0, gas_ts - EPOCH.timestamp()) / 86400
-    return Reading(
-        local=local,
-        totals=base.plus(energy_since_epoch(ts)),
-        import_kw=max(net, 0.0),
-        export_kw=max(-net, 0.0),
-        phase_import_kw=tuple(max(p, 0.0) for p in phase_net),
-        phase_export_kw=tuple(max(-p, 0.0) for p in phase_net),
-        voltages=voltages,
-        currents=currents,
-        gas_m3=gas,
-        gas_local=_local(gas_ts),
-    )
-
-
-def dsmr_timestamp(local: datetime) -> str:
-    """YYMMDDhhmmss plus S (summer time) or W (winter time)."""
-    return local.strftime("%y%m%d%H%M%S") + ("S" if local.dst() else "W")
-
-
-_LINE = re.compile(r"^(\d+-\d+:\d+\.\d+\.\d+)(.*)$")
-_GROUP = re.compile(r"\(([^()]*)\)")
-_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?")
-
-
-def _format_like(sample: str, value: float) -> str:
-    """A number with as many digits as the template's (zero-padded, same decimals)."""
-    match = _NUMBER.match(sample)
-    if match is None:
-        raise ValueError(f"not a number: {sample!r}")
-    whole, decimals = match.group(1), match.group(2)
-    if decimals is None:
-        return f"{round(value):0{len(whole)}d}"
-    return f"{value:0{len(whole) + 1 + len(decimals)}.{len(decimals)}f}"
-
-
-class TelegramTemplate:
-    """The fixture telegram, with its values replaceable per OBIS reference."""
-
-    def __init__(self, raw: bytes) -> None:
-        text = raw.decode("ascii")
-        body = text[: text.index("!") + 1]
-        self._lines = body.split("\r\n")
-        self.values = self._parse_values()
-
-    def _parse_values(self) -> dict[str, list[str]]:
-        values: dict[str, list[str]] = {}
-        for line in self._lines:
-            if match := _LINE.match(line):
-                values[match.group(1)] = _GROUP.findall(match.group(2))
-        return values
-
-    def number(self, obis: str, group: int = 0) -> float:
-        """A numeric value of the template, such as a meter total."""
-        text = self.values[obis][group]
-        if (match := _NUMBER.match(text)) is None:
-            raise ValueError(f"{obis}: not a number: {text!r}")
-        return float(match.group(0))
-
-    def render(self, replacements: dict[str, dict[int, float | str]]) -> bytes:
-        """The telegram with some values replaced, CRC included, ready for the wire.
-
-        replacements: OBIS reference -> {group index: a number (formatted like the
-        template's, unit kept) or a string (taken as is)}.
-        """
-        out = []
-        for line in self._lines:
-            match = _LINE.match(line)
-            if match and match.group(1) in replacements:
-                changes = replacements[match.group(1)]
-                out.append(match.group(1) + self._replace(match.group(2), changes))
-            else:
-                out.append(line)
-        body = "\r\n".join(out).encode("ascii")
-        return body + f"{crc16_arc(body):04X}\r\n".encode("ascii")
-
-    @staticmethod
-    def _replace(groups_text: str, changes: dict[int, float | str]) -> str:
-        index = -1
-
-        def substitute(match: re.Match[str]) -> str:
-            nonlocal index
-            index += 1
-            old = match.group(1)
-            if index not in changes:
-                return match.group(0)
-            new = changes[index]
-            if isinstance(new, str):
-                return f"({new})"
-            unit = old[old.index("*") :] if "*" in old else ""
-            return f"({_format_like(old, new)}{unit})"
-
-        return _GROUP.sub(substitute, groups_text)
+    @property
+    def currents_a(self) -> tuple[float, float, float]:
+        """The current per phase, from its power and voltage."""
+        w, v = self.phase_w, self.voltages_v
+        return (abs(w[0]) / v[0], abs(w[1]) / v[1], abs(w[2]) / v[2])
 
 
 class SmartMeter:
     """Turns the time into a telegram."""
 
-    def __init__(self, template: TelegramTemplate) -> None:
-        self.template = template
-        self.base = Totals(
-            template.number("1-0:1.8.1"),
-            template.number("1-0:1.8.2"),
-            template.number("1-0:2.8.1"),
-            template.number("1-0:2.8.2"),
+    def __init__(self, template: TelegramTemplate | None = None, *, mbus: MbusKind = "gas") -> None:
+        self.template = template or TelegramTemplate(TEMPLATE.read_bytes())
+        self.mbus: MbusKind = mbus
+
+    def reading(self, ts: float) -> Reading:
+        """The meter's values in the telegram it sends at a Unix time."""
+        second = int(ts // 1)
+        v = home_energy.voltages_v(second)
+        return Reading(
+            ts=second,
+            local=datetime.fromtimestamp(second, METER_ZONE),
+            tariff=grid.tariff(second),
+            totals_wh=grid.totals_wh(second),
+            phase_w=grid.phase_power_w(second),
+            voltages_v=(round(v[0], 1), round(v[1], 1), round(v[2], 1)),
+            mbus=mbus_reading(self.mbus, second),
         )
-        self.base_gas = template.number("0-1:24.2.1", 1)
 
     def telegram(self, ts: float) -> bytes:
-        r = reading_at(ts, self.base, self.base_gas)
-        t = r.totals
+        """The telegram the meter sends at a Unix time."""
+        r = self.reading(ts)
+        t = r.totals_wh
+        mbus = r.mbus
+        captured = datetime.fromtimestamp(mbus.captured, METER_ZONE)
         changes: dict[str, dict[int, float | str]] = {
             "0-0:1.0.0": {0: dsmr_timestamp(r.local)},
-            "1-0:1.8.1": {0: t.import_t1},
-            "1-0:1.8.2": {0: t.import_t2},
-            "1-0:2.8.1": {0: t.export_t1},
-            "1-0:2.8.2": {0: t.export_t2},
-            "0-0:96.14.0": {0: "0001" if is_low_tariff(r.local) else "0002"},
-            "1-0:1.7.0": {0: r.import_kw},
-            "1-0:2.7.0": {0: r.export_kw},
-            "0-1:24.2.1": {0: dsmr_timestamp(r.gas_local), 1: r.gas_m3},
+            "1-0:1.8.1": {0: t.import_t1 / 1000},
+            "1-0:1.8.2": {0: t.import_t2 / 1000},
+            "1-0:2.8.1": {0: t.export_t1 / 1000},
+            "1-0:2.8.2": {0: t.export_t2 / 1000},
+            "0-0:96.14.0": {0: f"{r.tariff:04d}"},
+            "1-0:1.7.0": {0: max(r.net_w, 0) / 1000},
+            "1-0:2.7.0": {0: max(-r.net_w, 0) / 1000},
+            "0-1:24.1.0": {0: f"{mbus.device_type:03d}"},
+            "0-1:24.2.1": {0: dsmr_timestamp(captured), 1: f"{mbus.value:09.3f}*{mbus.unit}"},
         }
-        for i, obis in enumerate(("32", "52", "72")):
-            changes[f"1-0:{obis}.7.0"] = {0: r.voltages[i]}
-        for i, obis in enumerate(("31", "51", "71")):
-            changes[f"1-0:{obis}.7.0"] = {0: r.currents[i]}
-        for i, obis in enumerate(("21", "41", "61")):
-            changes[f"1-0:{obis}.7.0"] = {0: r.phase_import_kw[i]}
-        for i, obis in enumerate(("22", "42", "62")):
-            changes[f"1-0:{obis}.7.0"] = {0: r.phase_export_kw[i]}
+        for n, (voltage, current, power) in enumerate(
+            zip(r.voltages_v, r.currents_a, r.phase_w, strict=True)
+        ):
+            changes[f"1-0:{32 + 20 * n}.7.0"] = {0: voltage}
+            changes[f"1-0:{31 + 20 * n}.7.0"] = {0: current}
+            changes[f"1-0:{21 + 20 * n}.7.0"] = {0: max(power, 0) / 1000}
+            changes[f"1-0:{22 + 20 * n}.7.0"] = {0: max(-power, 0) / 1000}
         return self.template.render(changes)
+
+
+@functools.cache
+def _meter(mbus: MbusKind) -> SmartMeter:
+    return SmartMeter(mbus=mbus)
+
+
+def reading_at(ts: float, *, mbus: MbusKind = "gas") -> Reading:
+    """The values in the telegram the simulated home's meter sends at a Unix time."""
+    return _meter(mbus).reading(ts)
+
+
+def telegram_at(ts: float, *, mbus: MbusKind = "gas") -> bytes:
+    """The telegram the simulated home's meter sends at a Unix time, as on the wire."""
+    return _meter(mbus).telegram(ts)
+
+
+def telegrams(start: float, seconds: int, *, mbus: MbusKind = "gas") -> Iterator[bytes]:
+    """The telegrams of `seconds` consecutive seconds, from the one sent at start."""
+    first = int(start // 1)
+    meter = _meter(mbus)
+    for second in range(first, first + seconds):
+        yield meter.telegram(second)
 
 
 class P1Peer:
@@ -333,16 +156,20 @@ class P1Peer:
     def __init__(self, host: str, port: int, meter: SmartMeter | None = None) -> None:
         self.host = host
         self.port = port
-        self.meter = meter or SmartMeter(TelegramTemplate(TEMPLATE.read_bytes()))
+        self.meter = meter or SmartMeter()
         self._clients: set[asyncio.StreamWriter] = set()
         self._server: asyncio.Server | None = None
         self._ticker: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        # The first telegram integrates the totals from EPOCH (about a second); doing
+        # it now keeps the first ticks on time.
+        self.meter.telegram(time.time())
         self._server = await asyncio.start_server(self._on_client, self.host, self.port)
         self._ticker = asyncio.create_task(self._tick())
         print(
-            f"P1: DSMR 5 smart meter, a telegram every second, on tcp://{self.host}:{self.port}",
+            f"P1: DSMR 5 smart meter ({self.meter.mbus} on M-Bus channel 1),"
+            f" a telegram every second, on tcp://{self.host}:{self.port}",
             flush=True,
         )
 
@@ -372,10 +199,9 @@ class P1Peer:
 
     async def _tick(self) -> None:
         while True:
-            now = datetime.now().timestamp()
             # Send just after each whole second, like a meter does.
-            await asyncio.sleep(1 - now % 1 + 0.01)
-            telegram = self.meter.telegram(float(int(datetime.now().timestamp())))
+            await asyncio.sleep(1 - time.time() % 1 + 0.01)
+            telegram = self.meter.telegram(time.time())
             for writer in list(self._clients):
                 if writer.is_closing():
                     self._clients.discard(writer)
