@@ -15,7 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 import custom_components  # noqa: F401  -- ours, before Home Assistant mounts its test config folder
 from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN, SUBENTRY_KWH_METER
 
-from .peers import FIXTURES, ModbusTcpPeer, P1TelegramServer, SerialPtyPair
+from .peers import FIXTURES, ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +65,15 @@ async def serial_pty(tmp_path: Path) -> AsyncGenerator[SerialPtyPair]:
     await pair.start()
     yield pair
     await pair.stop()
+
+
+@pytest.fixture
+async def p1_cable(tmp_path: Path) -> AsyncGenerator[P1SerialPeer]:
+    """A P1 cable (a socat pty pair) on which a DSMR 5 meter sends a telegram a second."""
+    peer = P1SerialPeer(tmp_path, (FIXTURES / "dsmr5_nl_iskra_gas.txt").read_bytes())
+    await peer.start()
+    yield peer
+    await peer.stop()
 
 
 def network(port: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from pathlib import Path
 import shutil
 import socket
@@ -233,7 +234,7 @@ class SerialPtyPair:
         assert socat is not None, "socat is part of the test set-up (scripts/lib/toolchain.sh)"
         self._process = await asyncio.create_subprocess_exec(
             socat,
-            f"pty,raw,echo=0,link={self.device}",
+            f"pty,raw,echo=0,b115200,link={self.device}",
             f"pty,raw,echo=0,link={self.other_end}",
             stderr=asyncio.subprocess.DEVNULL,
         )
@@ -248,3 +249,38 @@ class SerialPtyPair:
             self._process.terminate()
         await self._process.wait()
         self._process = None
+
+
+class P1SerialPeer(SerialPtyPair):
+    """A smart meter on a P1 cable: a pty pair whose far end sends a telegram every interval.
+
+    socat gives the pty the DSMR 5 line settings (115200 8N1); a pty passes the bytes
+    whatever the reader sets, so detection finds the meter at the first setting it tries.
+    """
+
+    def __init__(self, directory: Path, telegram: bytes, interval: float = 1.0) -> None:
+        super().__init__(directory)
+        self.telegram = telegram
+        self.interval = interval
+        self._writer: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await super().start()
+        self._writer = asyncio.create_task(self._write_forever())
+
+    async def stop(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+            self._writer = None
+        await super().stop()
+
+    async def _write_forever(self) -> None:
+        fd = os.open(self.other_end, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        try:
+            while True:
+                with contextlib.suppress(BlockingIOError):
+                    os.write(fd, self.telegram)
+                await asyncio.sleep(self.interval)
+        finally:
+            os.close(fd)

@@ -15,7 +15,7 @@ from custom_components.benext.const import DOMAIN
 
 from . import setup_integration
 from .conftest import network
-from .peers import ModbusTcpPeer, P1TelegramServer, SerialPtyPair, free_port
+from .peers import ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair, free_port
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -58,7 +58,10 @@ async def test_full_flow_over_the_network(
     """P1 network reader, Modbus TCP converter and wmbusmeters over HTTP."""
     result = await _start(hass, "  Kerkstraat 12 ")
     result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus")
+    result = await _configure(
+        hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
+    )
+    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
     result = await _configure(hass, result, {"transport": "tcp"}, "modbus_network")
     result = await _configure(
         hass, result, {"host": "127.0.0.1", "port": modbus_server.port}, "wmbus"
@@ -109,17 +112,32 @@ async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> N
     }
 
 
-async def test_p1_cable(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
-    """A P1 cable at DSMR 4/5's 115200 baud."""
+async def test_p1_cable(hass: HomeAssistant, p1_cable: P1SerialPeer) -> None:
+    """A P1 cable: the meter's first telegram tells its variant and line settings."""
     result = await _start(hass)
     result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
-    result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
+    result = await _configure(hass, result, {"device": p1_cable.device}, "p1_meter")
+    assert result["description_placeholders"] == {
+        "manufacturer": "Iskraemeco",
+        "model": "MT382-1000",
+        "serial": "K8EG004046395507",
+        "version": "5",
+    }
+    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
     result = await _configure(hass, result, NOT_PRESENT, "wmbus")
     result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"]["p1"]["serial"]["device"] == serial_pty.device
+    assert result["data"]["p1"]["serial"]["device"] == p1_cable.device
     assert result["data"]["p1"]["serial"]["baudrate"] == 115200
+    (smart_meter,) = result["result"].subentries.values()
+    assert smart_meter.subentry_type == "smart_meter"
+    assert smart_meter.title == "Smart meter · P1"
+    assert smart_meter.unique_id == "K8EG004046395507"
+    assert smart_meter.data["dsmr_version"] == "5"
+    assert smart_meter.data["mbus_meters"] == [
+        {"channel": 1, "kind": "gas", "serial": "2222ABCD123456789"}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -130,7 +148,7 @@ async def test_p1_cable(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
     ],
 )
 async def test_serial_port_errors(
-    hass: HomeAssistant, serial_pty: SerialPtyPair, device: str, error: str
+    hass: HomeAssistant, p1_cable: P1SerialPeer, device: str, error: str
 ) -> None:
     """A missing adapter or a file that is no serial port: a translated error, then a retry."""
     result = await _start(hass)
@@ -138,7 +156,7 @@ async def test_serial_port_errors(
     result = await _configure(hass, result, {"device": device}, "p1_serial")
     assert result["errors"] == {"base": error}
 
-    result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
+    result = await _configure(hass, result, {"device": p1_cable.device}, "p1_meter")
 
 
 async def test_network_error_then_retry(hass: HomeAssistant, p1_server: P1TelegramServer) -> None:
@@ -150,16 +168,18 @@ async def test_network_error_then_retry(hass: HomeAssistant, p1_server: P1Telegr
     )
     assert result["errors"] == {"base": "cannot_connect"}
 
-    await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus")
+    await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter")
+    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
 
 
-async def test_one_port_for_two_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
+async def test_one_port_for_two_buses(hass: HomeAssistant, p1_cable: P1SerialPeer) -> None:
     """The P1 cable's port cannot also carry the RS485 bus."""
     result = await _start(hass)
     result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
-    result = await _configure(hass, result, {"device": serial_pty.device}, "modbus")
+    result = await _configure(hass, result, {"device": p1_cable.device}, "p1_meter")
+    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
     result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
-    result = await _configure(hass, result, rs485_adapter(serial_pty.device), "modbus_serial")
+    result = await _configure(hass, result, rs485_adapter(p1_cable.device), "modbus_serial")
     assert result["errors"] == {"base": "port_in_use"}
 
 
@@ -176,7 +196,10 @@ async def test_managed_wmbusmeters(hass: HomeAssistant, p1_server: P1TelegramSer
     """The installed wmbusmeters with a radio it finds by itself."""
     result = await _start(hass)
     result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus")
+    result = await _configure(
+        hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
+    )
+    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
     result = await _configure(hass, result, NOT_PRESENT, "wmbus")
     result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
     result = await _configure(hass, result, {"radio": "/dev/ttyUSB7:im871a"}, "wmbus_managed")
@@ -230,8 +253,9 @@ async def test_reconfigure_moves_a_bus(
         }
         assert suggested == {"host": "127.0.0.1", "port": p1_server.port}
         result = await _configure(
-            hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "modbus"
+            hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
         )
+        result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
         result = await _configure(hass, result, {"transport": "tcp"}, "modbus_network")
         result = await _configure(hass, result, {"host": "127.0.0.1", "port": moved.port}, "wmbus")
         result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
@@ -258,7 +282,7 @@ async def test_reconfigure_keeps_a_bus_with_meters(
 async def test_options_poll_interval(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The Modbus poll interval and failed polls are options; a change reloads the installation."""
+    """The buses' options; a change reloads the installation."""
     assert await setup_integration(hass, mock_config_entry)
 
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
@@ -269,19 +293,24 @@ async def test_options_poll_interval(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {"modbus_poll_interval": 10, "modbus_failed_polls": 5}
+    assert mock_config_entry.options == {
+        "modbus_poll_interval": 10,
+        "modbus_failed_polls": 5,
+        "p1_power_interval": 0,
+        "p1_total_interval": 10,
+    }
     coordinator = mock_config_entry.runtime_data.modbus
     assert coordinator.update_interval.total_seconds() == 10
     assert coordinator.failed_polls_limit == 5
 
 
-async def test_options_without_modbus(hass: HomeAssistant) -> None:
-    """An installation without RS485 bus has nothing to poll."""
+async def test_options_without_polled_buses(hass: HomeAssistant) -> None:
+    """An installation with only wireless M-Bus has no options."""
     entry = MockConfigEntry(domain=DOMAIN, data={"wmbus": {"transport": "http"}})
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "modbus_not_configured"
+    assert result["reason"] == "no_options"
 
 
 async def test_reconfigure_suggests_serial_and_radio_settings(

@@ -14,7 +14,14 @@ from homeassistant.helpers import device_registry as dr
 
 from .bus.connection import Bus, BusConnection
 from .bus.modbus.client import ModbusBusClient
-from .const import CONF_SERIAL, DOMAIN, REACHABILITY_INTERVAL, SUBENTRY_KWH_METER
+from .bus.p1.reading import P1Reading
+from .const import (
+    CONF_SERIAL,
+    DOMAIN,
+    REACHABILITY_INTERVAL,
+    SUBENTRY_KWH_METER,
+    SUBENTRY_SMART_METER,
+)
 from .coordinator import BusCoordinator
 from .entity import hub_device_info
 from .hub import (
@@ -23,9 +30,12 @@ from .hub import (
     configured_buses,
     modbus_failed_polls,
     modbus_poll_interval,
+    p1_intervals,
 )
 from .kwh_meter_settings import polled_meter
 from .modbus_coordinator import ModbusCoordinator
+from .p1_coordinator import P1Coordinator
+from .smart_meter_settings import SmartMeterSettings
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
@@ -37,6 +47,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     for bus, connection in configured_buses(entry.data).items():
         if bus is Bus.MODBUS:
             coordinators[bus] = _modbus_coordinator(hass, entry, connection)
+        elif bus is Bus.P1:
+            p1 = _p1_coordinator(hass, entry, connection)
+            await p1.async_start()
+            entry.async_on_unload(p1.async_stop)
+            coordinators[bus] = p1
         else:
             coordinators[bus] = BusCoordinator(hass, entry, connection, REACHABILITY_INTERVAL)
 
@@ -48,6 +63,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
         for coordinator in coordinators.values():
             if isinstance(coordinator, ModbusCoordinator):
                 coordinator.client.close()
+            if isinstance(coordinator, P1Coordinator):
+                coordinator.async_stop()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="no_bus_reachable",
@@ -94,6 +111,37 @@ def _modbus_coordinator(
         meters=sorted(meters, key=lambda meter: meter.address),
         failed_polls_limit=modbus_failed_polls(entry),
     )
+
+
+def _p1_coordinator(
+    hass: HomeAssistant, entry: BeNextConfigEntry, connection: BusConnection
+) -> P1Coordinator:
+    subentry = next(
+        (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER), None
+    )
+    meter = SmartMeterSettings.from_subentry(subentry) if subentry is not None else None
+    power_interval, total_interval = p1_intervals(entry)
+    coordinator = P1Coordinator(
+        hass,
+        entry,
+        connection,
+        subentry_id=subentry.subentry_id if subentry is not None else None,
+        meter=meter,
+        power_interval=power_interval,
+        total_interval=total_interval,
+    )
+    if subentry is not None and meter is not None:
+
+        def widen(reading: P1Reading) -> None:
+            # A meter relaying a new M-Bus meter gets its entities through a reload.
+            widened = meter.with_reading(reading)
+            if widened != meter:
+                hass.config_entries.async_update_subentry(
+                    entry, subentry, data={**subentry.data, **widened.as_data()}
+                )
+
+        coordinator.on_new_meter_data = widen
+    return coordinator
 
 
 def _settings(entry: ConfigEntry) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -9,6 +10,8 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentry,
+    ConfigSubentryData,
     ConfigSubentryFlow,
     OptionsFlow,
 )
@@ -40,6 +43,7 @@ from .bus.connection import (
     SerialSettings,
     Transport,
 )
+from .bus.p1.probe import ProbedMeter
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import (
     CONF_BAUDRATE,
@@ -48,23 +52,41 @@ from .const import (
     CONF_MODBUS_FAILED_POLLS,
     CONF_MODBUS_POLL_INTERVAL,
     CONF_NAME,
+    CONF_P1_POWER_INTERVAL,
+    CONF_P1_TOTAL_INTERVAL,
     CONF_PARITY,
     CONF_RADIO,
     CONF_STOPBITS,
     CONF_TRANSPORT,
     DEFAULT_MODBUS_FAILED_POLLS,
     DEFAULT_MODBUS_POLL_INTERVAL,
+    DEFAULT_P1_POWER_INTERVAL,
+    DEFAULT_P1_TOTAL_INTERVAL,
     DOMAIN,
     LOGGER,
     MODBUS_FAILED_POLLS_MAX,
     MODBUS_FAILED_POLLS_MIN,
     MODBUS_POLL_INTERVAL_MAX,
     MODBUS_POLL_INTERVAL_MIN,
+    P1_POWER_INTERVAL_MAX,
+    P1_TOTAL_INTERVAL_MAX,
     SUBENTRY_KWH_METER,
+    SUBENTRY_SMART_METER,
     TRANSPORT_NONE,
 )
 from .hub import configured_buses, meters_on_bus
 from .kwh_meter_flow import KwhMeterSubentryFlow
+from .smart_meter_flow import (
+    SmartMeterSubentryFlow,
+    async_confirm_meter,
+    async_find_meter,
+    async_smart_meter_title,
+    connection_on_line,
+    meter_placeholders,
+    meter_schema,
+    smart_meter_subentry,
+)
+from .smart_meter_settings import SmartMeterSettings
 
 BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
 BUS_ORDER = (Bus.P1, Bus.MODBUS, Bus.WMBUS)
@@ -120,6 +142,9 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         self._buses: dict[Bus, BusConnection] = {}
         # Modbus TCP and RTU over TCP share the network settings step.
         self._pending_transport: Transport | None = None
+        # The smart meter heard on the P1 port, and its settings once confirmed.
+        self._p1_probed: ProbedMeter | None = None
+        self._smart_meter: SmartMeterSettings | None = None
 
     @staticmethod
     @callback
@@ -133,7 +158,10 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """The kinds of meter that can be added to an installation."""
-        return {SUBENTRY_KWH_METER: KwhMeterSubentryFlow}
+        return {
+            SUBENTRY_SMART_METER: SmartMeterSubentryFlow,
+            SUBENTRY_KWH_METER: KwhMeterSubentryFlow,
+        }
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Name the installation."""
@@ -197,6 +225,27 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         """The radio that the integration's own wmbusmeters listens with."""
         return await self._async_settings_step(Bus.WMBUS, Transport.MANAGED, user_input)
 
+    async def async_step_p1_meter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the smart meter found on the P1 port; confirm or override its variant."""
+        if self._p1_probed is None:
+            return await self._async_transport_step(Bus.P1, None)
+        connection = self._buses[Bus.P1]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            settings, error = await async_confirm_meter(connection, self._p1_probed, user_input)
+            if settings is not None:
+                self._smart_meter = settings
+                return await self._async_next_bus(Bus.P1)
+            errors["base"] = error or "invalid_key"
+        return self.async_show_form(
+            step_id="p1_meter",
+            data_schema=meter_schema(self._p1_probed),
+            description_placeholders=meter_placeholders(self._p1_probed),
+            errors=errors,
+        )
+
     async def _async_transport_step(
         self, bus: Bus, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
@@ -249,6 +298,15 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
                 if reason == "already_configured":
                     return self.async_abort(reason=reason)
                 errors["base"] = reason
+            elif bus is Bus.P1:
+                # Reaching the port is not enough: listen for the meter's first telegram.
+                probed, error = await async_find_meter(connection)
+                if probed is None:
+                    errors["base"] = error or "no_telegram"
+                else:
+                    self._p1_probed = probed
+                    self._buses[bus] = connection_on_line(connection, probed)
+                    return await self.async_step_p1_meter()
             else:
                 try:
                     await async_check_reachable(connection)
@@ -295,8 +353,39 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
             return await self._async_transport_step(BUS_ORDER[index + 1], None)
         data = {bus.value: connection.as_dict() for bus, connection in self._buses.items()}
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_and_abort(self._get_reconfigure_entry(), data=data)
-        return self.async_create_entry(title=self._title, data=data)
+            entry = self._get_reconfigure_entry()
+            if self._smart_meter is not None:
+                await self._async_store_smart_meter(entry, self._smart_meter)
+            return self.async_update_and_abort(entry, data=data)
+        subentries: list[ConfigSubentryData] = []
+        if self._smart_meter is not None:
+            title = await async_smart_meter_title(self.hass)
+            subentries.append(smart_meter_subentry(self._smart_meter, title))
+        return self.async_create_entry(title=self._title, data=data, subentries=subentries)
+
+    async def _async_store_smart_meter(
+        self, entry: ConfigEntry, settings: SmartMeterSettings
+    ) -> None:
+        """Keep the smart meter subentry in step with the meter now on the port."""
+        existing = next(
+            (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER),
+            None,
+        )
+        if existing is not None:
+            self.hass.config_entries.async_update_subentry(
+                entry, existing, data=settings.as_data(), unique_id=settings.serial
+            )
+            return
+        subentry = smart_meter_subentry(settings, await async_smart_meter_title(self.hass))
+        self.hass.config_entries.async_add_subentry(
+            entry,
+            ConfigSubentry(
+                data=MappingProxyType(subentry["data"]),
+                subentry_type=SUBENTRY_SMART_METER,
+                title=subentry["title"],
+                unique_id=settings.serial,
+            ),
+        )
 
 
 def _settings_step(bus: Bus, transport: Transport) -> str:
@@ -356,45 +445,53 @@ def _input_from_connection(connection: BusConnection) -> dict[str, Any]:
 
 
 class BeNextOptionsFlow(OptionsFlow):
-    """Options of an installation."""
+    """Options of an installation, for the buses it has."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """How often the kWh meters are read, and how soon a silent one is unavailable."""
-        if Bus.MODBUS not in self.config_entry.data:
-            return self.async_abort(reason="modbus_not_configured")
+        """How often the kWh meters are read and the smart meter's values written."""
+        fields = _option_fields(self.config_entry)
+        if not fields:
+            return self.async_abort(reason="no_options")
         if user_input is not None:
             return self.async_create_entry(
-                data={
-                    CONF_MODBUS_POLL_INTERVAL: int(user_input[CONF_MODBUS_POLL_INTERVAL]),
-                    CONF_MODBUS_FAILED_POLLS: int(user_input[CONF_MODBUS_FAILED_POLLS]),
-                }
+                data={key: int(value) for key, value in user_input.items()}
             )
         schema = probatio.Schema(
             {
-                probatio.Required(
-                    CONF_MODBUS_POLL_INTERVAL, default=DEFAULT_MODBUS_POLL_INTERVAL
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MODBUS_POLL_INTERVAL_MIN,
-                        max=MODBUS_POLL_INTERVAL_MAX,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
-                probatio.Required(
-                    CONF_MODBUS_FAILED_POLLS, default=DEFAULT_MODBUS_FAILED_POLLS
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MODBUS_FAILED_POLLS_MIN,
-                        max=MODBUS_FAILED_POLLS_MAX,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                probatio.Required(key, default=default): _seconds_or_count(low, high, unit)
+                for key, (default, low, high, unit) in fields.items()
             }
         )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
         )
+
+
+def _option_fields(entry: ConfigEntry) -> dict[str, tuple[int, int, int, str | None]]:
+    """Each option of the entry's buses: its default, bounds and unit."""
+    fields: dict[str, tuple[int, int, int, str | None]] = {}
+    if Bus.P1 in entry.data:
+        fields[CONF_P1_POWER_INTERVAL] = (DEFAULT_P1_POWER_INTERVAL, 0, P1_POWER_INTERVAL_MAX, "s")
+        fields[CONF_P1_TOTAL_INTERVAL] = (DEFAULT_P1_TOTAL_INTERVAL, 0, P1_TOTAL_INTERVAL_MAX, "s")
+    if Bus.MODBUS in entry.data:
+        fields[CONF_MODBUS_POLL_INTERVAL] = (
+            DEFAULT_MODBUS_POLL_INTERVAL,
+            MODBUS_POLL_INTERVAL_MIN,
+            MODBUS_POLL_INTERVAL_MAX,
+            "s",
+        )
+        fields[CONF_MODBUS_FAILED_POLLS] = (
+            DEFAULT_MODBUS_FAILED_POLLS,
+            MODBUS_FAILED_POLLS_MIN,
+            MODBUS_FAILED_POLLS_MAX,
+            None,
+        )
+    return fields
+
+
+def _seconds_or_count(low: int, high: int, unit: str | None) -> NumberSelector:
+    config = NumberSelectorConfig(min=low, max=high, step=1, mode=NumberSelectorMode.BOX)
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)

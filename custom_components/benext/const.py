@@ -31,14 +31,33 @@ DEFAULT_MODBUS_FAILED_POLLS: Final = 3
 MODBUS_FAILED_POLLS_MIN: Final = 1
 MODBUS_FAILED_POLLS_MAX: Final = 20
 
+# How often the smart meter's values may be written: power with every telegram by
+# default, totals at most every 10 s (a DSMR 5 meter sends every second).
+CONF_P1_POWER_INTERVAL: Final = "p1_power_interval"
+DEFAULT_P1_POWER_INTERVAL: Final = 0
+P1_POWER_INTERVAL_MAX: Final = 60
+CONF_P1_TOTAL_INTERVAL: Final = "p1_total_interval"
+DEFAULT_P1_TOTAL_INTERVAL: Final = 10
+P1_TOTAL_INTERVAL_MAX: Final = 300
+
 # Config subentries: one type per kind of meter.
 SUBENTRY_KWH_METER: Final = "kwh_meter"
+SUBENTRY_SMART_METER: Final = "smart_meter"
 CONF_ROLE: Final = "role"
 CONF_ADDRESS: Final = "address"
 CONF_MODEL: Final = "model"
 # The register map the meter answered to, and its serial number, as read when it was added.
 CONF_REGISTER_MAP: Final = "register_map"
 CONF_SERIAL: Final = "serial"
+# A smart meter: its DSMR variant, decryption key, and what its telegrams carry.
+CONF_DSMR_VERSION: Final = "dsmr_version"
+CONF_KEY: Final = "key"
+CONF_MANUFACTURER: Final = "manufacturer"
+CONF_QUANTITIES: Final = "quantities"
+CONF_TARIFF: Final = "tariff"
+CONF_MBUS_METERS: Final = "mbus_meters"
+CONF_CHANNEL: Final = "channel"
+CONF_KIND: Final = "kind"
 # An Inepro 4PS on a heat pump: the heat pump mode of each tariff T1..T4.
 CONF_TARIFF_MODES: Final = "tariff_modes"
 

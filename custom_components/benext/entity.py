@@ -9,10 +9,11 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, SUBENTRY_KWH_METER
+from .const import DOMAIN, SUBENTRY_KWH_METER, SUBENTRY_SMART_METER
 from .coordinator import BusCoordinator
 from .hub import BeNextConfigEntry
 from .kwh_meter_settings import KwhMeterSettings
+from .smart_meter_settings import SmartMeterSettings
 
 
 def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
@@ -73,4 +74,11 @@ def meter_device_info(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> Dev
         info["manufacturer"] = settings.manufacturer
         info["model"] = settings.model_name
         info["serial_number"] = settings.serial
+    elif subentry.subentry_type == SUBENTRY_SMART_METER:
+        meter = SmartMeterSettings.from_subentry(subentry)
+        info["manufacturer"] = meter.manufacturer
+        info["model"] = meter.model
+        info["serial_number"] = meter.serial
+        if meter.version is not None:
+            info["hw_version"] = f"DSMR {meter.version.value}"
     return info

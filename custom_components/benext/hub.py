@@ -12,18 +12,24 @@ from .bus.connection import Bus, BusConnection
 from .const import (
     CONF_MODBUS_FAILED_POLLS,
     CONF_MODBUS_POLL_INTERVAL,
+    CONF_P1_POWER_INTERVAL,
+    CONF_P1_TOTAL_INTERVAL,
     DEFAULT_MODBUS_FAILED_POLLS,
     DEFAULT_MODBUS_POLL_INTERVAL,
+    DEFAULT_P1_POWER_INTERVAL,
+    DEFAULT_P1_TOTAL_INTERVAL,
     SUBENTRY_KWH_METER,
+    SUBENTRY_SMART_METER,
 )
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus, hub_status
 from .modbus_coordinator import ModbusCoordinator
+from .p1_coordinator import P1Coordinator
 
 type BeNextConfigEntry = ConfigEntry[BeNextHub]
 
 # The bus that carries each kind of meter (config subentry type).
-SUBENTRY_BUS: dict[str, Bus] = {SUBENTRY_KWH_METER: Bus.MODBUS}
+SUBENTRY_BUS: dict[str, Bus] = {SUBENTRY_KWH_METER: Bus.MODBUS, SUBENTRY_SMART_METER: Bus.P1}
 
 
 @dataclass(slots=True)
@@ -46,6 +52,12 @@ class BeNextHub:
         """The RS485 bus's coordinator, when the installation has that bus."""
         coordinator = self.buses.get(Bus.MODBUS)
         return coordinator if isinstance(coordinator, ModbusCoordinator) else None
+
+    @property
+    def p1(self) -> P1Coordinator | None:
+        """The smart meter's coordinator, when the installation has a P1 port."""
+        coordinator = self.buses.get(Bus.P1)
+        return coordinator if isinstance(coordinator, P1Coordinator) else None
 
 
 def configured_buses(data: Mapping[str, Any]) -> dict[Bus, BusConnection]:
@@ -70,3 +82,11 @@ def meters_on_bus(entry: ConfigEntry, bus: Bus) -> list[str]:
         for subentry in entry.subentries.values()
         if SUBENTRY_BUS.get(subentry.subentry_type) is bus
     ]
+
+
+def p1_intervals(entry: ConfigEntry) -> tuple[float, float]:
+    """How often the smart meter's power and its totals may be written, in seconds."""
+    return (
+        float(entry.options.get(CONF_P1_POWER_INTERVAL, DEFAULT_P1_POWER_INTERVAL)),
+        float(entry.options.get(CONF_P1_TOTAL_INTERVAL, DEFAULT_P1_TOTAL_INTERVAL)),
+    )

@@ -10,18 +10,22 @@ from homeassistant.components.sensor import (
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .const import SUBENTRY_KWH_METER
+from .const import SUBENTRY_KWH_METER, SUBENTRY_SMART_METER
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus, product_status
-from .entity import BeNextHubEntity, BeNextMeterEntity
+from .entity import BeNextHubEntity, BeNextMeterEntity, meter_device_info
 from .hub import SUBENTRY_BUS, BeNextConfigEntry, BeNextHub
 from .kwh_meter_descriptions import kwh_meter_descriptions
 from .kwh_meter_sensor import KwhMeterSensor
 from .kwh_meter_settings import KwhMeterSettings
+from .smart_meter_descriptions import smart_meter_descriptions
+from .smart_meter_sensor import RejectedTelegramsSensor, SmartMeterSensor
+from .smart_meter_settings import SmartMeterSettings
 
 PARALLEL_UPDATES = 0
 
@@ -65,6 +69,27 @@ async def async_setup_entry(
                     KwhMeterSensor(modbus, entry, subentry, description)
                     for description in kwh_meter_descriptions(settings, register_map)
                 ]
+        p1 = hub.p1
+        if subentry.subentry_type == SUBENTRY_SMART_METER and p1 is not None:
+            meter = SmartMeterSettings.from_subentry(subentry)
+            # The M-Bus meters' devices hang off the smart meter's, which must exist first.
+            device = dr.async_get(hass).async_get_or_create(
+                config_entry_id=entry.entry_id,
+                config_subentry_id=subentry.subentry_id,
+                **meter_device_info(entry, subentry),
+            )
+            channels = {m.channel: (m, device.id) for m in meter.mbus}
+            entities.append(RejectedTelegramsSensor(p1, entry, subentry))
+            entities += [
+                SmartMeterSensor(
+                    p1,
+                    entry,
+                    subentry,
+                    description,
+                    channels[description.channel] if description.channel is not None else None,
+                )
+                for description in smart_meter_descriptions(meter)
+            ]
         async_add_entities(entities, config_subentry_id=subentry.subentry_id)
 
 
