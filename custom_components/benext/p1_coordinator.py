@@ -237,9 +237,13 @@ class P1Coordinator(BusCoordinator):
 
     @callback
     def async_restore_total(self, key: str, value: float) -> None:
-        """Seed a total's guard with its last good value from before a restart."""
+        """Seed a total's guard with its last good value from before a restart.
+
+        The restored value is a floor: telegrams read before the entity was restored
+        that are lower than it are glitches too.
+        """
         guard = self._guards.setdefault(key, TotalGuard())
-        if guard.last is None:
+        if guard.last is None or value > guard.last:
             guard.last = value
 
     def _write(self, reading: P1Reading, now: float) -> None:

@@ -67,7 +67,11 @@ class SmartMeterSensor(BeNextMeterEntity[P1Coordinator], RestoreSensor):
                 self.coordinator.async_restore_total(self.entity_description.key, float(value))
         key = self.entity_description.key
         self.async_on_remove(self.coordinator.async_add_value_listener(key, self._value_written))
-        if (value := self.coordinator.values.get(key)) is not None:
+        value = self.coordinator.values.get(key)
+        restored = self._attr_native_value
+        if value is not None and not (
+            self._is_total and isinstance(restored, int | float) and value < restored
+        ):
             self._attr_native_value = value
 
     @callback

@@ -51,8 +51,10 @@ async def async_probe(
         LINE_SETTINGS_TO_TRY if connection.serial is not None else (None,)
     )
     serial = connection.serial
-    if serial is not None and "://" not in serial.device and not await asyncio.to_thread(
-        Path(serial.device).exists
+    if (
+        serial is not None
+        and "://" not in serial.device
+        and not await asyncio.to_thread(Path(serial.device).exists)
     ):
         raise P1ProbeError(ProbeFailure.PORT_NOT_FOUND, serial.device)
     opened = False

@@ -1,0 +1,174 @@
+"""Every fixture telegram through detection and the decoder, against its expected values.
+
+The telegrams and `expected.json` are copied from ../shared/fixtures/dsmr_telegrams/
+(real telegrams from dsmr_parser's test data; see tests/fixtures/README.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from custom_components.benext.bus.p1.decoder import Rejection, TelegramDecoder
+from custom_components.benext.bus.p1.detection import detect
+from custom_components.benext.bus.p1.reading import MbusKind, P1Quantity, Tariff
+from custom_components.benext.bus.p1.versions import DsmrVersion
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "dsmr_telegrams"
+EXPECTED: list[dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text())["fixtures"]
+GOOD = [fixture for fixture in EXPECTED if not fixture["crc"].startswith("INVALID")]
+MBUS_READINGS = ("MBUS_METER_READING", "HOURLY_GAS_METER_READING", "GAS_METER_READING")
+
+# expected.json's names, and the quantity each one is (energy kWh; power kW there, W here).
+QUANTITIES = {
+    "ELECTRICITY_USED_TARIFF_1": P1Quantity.ENERGY_IMPORT_T1,
+    "ELECTRICITY_USED_TARIFF_2": P1Quantity.ENERGY_IMPORT_T2,
+    "ELECTRICITY_DELIVERED_TARIFF_1": P1Quantity.ENERGY_EXPORT_T1,
+    "ELECTRICITY_DELIVERED_TARIFF_2": P1Quantity.ENERGY_EXPORT_T2,
+    "ELECTRICITY_IMPORTED_TOTAL": P1Quantity.ENERGY_IMPORT,
+    "ELECTRICITY_EXPORTED_TOTAL": P1Quantity.ENERGY_EXPORT,
+    "CURRENT_ELECTRICITY_USAGE": P1Quantity.POWER_IMPORT,
+    "CURRENT_ELECTRICITY_DELIVERY": P1Quantity.POWER_EXPORT,
+    "BELGIUM_CURRENT_AVERAGE_DEMAND": P1Quantity.AVERAGE_DEMAND,
+}
+# The variant each fixture is detected as; DSMR 3 has DSMR 2.2's specification.
+DETECTED = {"3": "2.2"}
+
+
+def raw(name: str) -> bytes:
+    """A fixture's bytes, as on the wire."""
+    return (FIXTURES / name).read_bytes()
+
+
+def expected_value(name: str, entry: dict[str, str]) -> float:
+    """An expected.json value in our units."""
+    value = float(entry["value"])
+    unit = entry["unit"]
+    if unit == "kW":
+        return round(value * 1000, 6)
+    if unit == "Wh":
+        return value / 1000
+    return value
+
+
+def version_of(fixture: dict[str, Any]) -> DsmrVersion:
+    """The variant a fixture is read with."""
+    spec_version = fixture["dsmr_version_string"].split()[0]
+    return DsmrVersion(DETECTED.get(spec_version, spec_version))
+
+
+@pytest.mark.parametrize("fixture", GOOD, ids=[f["file"] for f in GOOD])
+def test_detects_the_variant(fixture: dict[str, Any]) -> None:
+    """The first telegram tells the variant, as Home Assistant's dsmr names it."""
+    meter = detect(raw(fixture["file"]))
+    assert meter is not None
+    assert meter.version is version_of(fixture)
+
+
+@pytest.mark.parametrize("fixture", GOOD, ids=[f["file"] for f in GOOD])
+def test_decodes_the_expected_values(fixture: dict[str, Any]) -> None:
+    """Every value expected.json lists comes out of the decoder in our units."""
+    (decoded,) = TelegramDecoder(version_of(fixture)).feed(raw(fixture["file"]))
+    reading = decoded.reading
+    assert reading is not None, decoded
+    expected = fixture["expected"]
+    for name, quantity in QUANTITIES.items():
+        if name in expected:
+            assert reading.values[quantity] == pytest.approx(expected_value(name, expected[name]))
+    if "P1_MESSAGE_TIMESTAMP" in expected:
+        assert reading.meter_time == datetime.fromisoformat(
+            expected["P1_MESSAGE_TIMESTAMP"]["value"]
+        )
+    channels = [
+        (d["channel"], next(d[name] for name in MBUS_READINGS if name in d))
+        for d in expected.get("MBUS_DEVICES", [])
+        if any(name in d for name in MBUS_READINGS)
+    ]
+    assert [(m.channel, m.value, m.read_at) for m in reading.mbus] == [
+        (
+            channel,
+            pytest.approx(float(meter_reading["value"])),
+            datetime.fromisoformat(meter_reading["timestamp_utc"]),
+        )
+        for channel, meter_reading in channels
+        # An empty slot reads 0 at 1970-01-01: no reading at all.
+        if not meter_reading["timestamp_utc"].startswith("1970")
+    ]
+
+
+def test_belgian_tariff_order() -> None:
+    """In Belgium tariff 1 is the normal (day) tariff; in the Netherlands it is the low one."""
+    (belgian,) = TelegramDecoder(DsmrVersion.BELGIUM).feed(raw("fluvius_v171_be_gas_water.txt"))
+    (dutch,) = TelegramDecoder(DsmrVersion.V5).feed(raw("dsmr5_nl_iskra_am550_two_mbus_gas.txt"))
+    assert belgian.reading is not None
+    assert dutch.reading is not None
+    assert belgian.reading.tariff is Tariff.NORMAL  # 0001 in Belgium
+    assert dutch.reading.tariff is Tariff.LOW  # 0001 in the Netherlands
+    assert belgian.reading.values[P1Quantity.MONTH_PEAK] == 2589.0
+    assert [m.kind for m in belgian.reading.mbus] == [MbusKind.GAS, MbusKind.WATER]
+
+
+def test_meter_identity() -> None:
+    """Maker, model and serial number come from the identification line and 0-0:96.1.1."""
+    meter = detect(raw("dsmr5_nl_iskra_am550_two_mbus_gas.txt"))
+    assert meter is not None
+    assert (meter.manufacturer, meter.model, meter.serial) == (
+        "Iskraemeco",
+        "M550T-1012",
+        "E0044007382246019",
+    )
+
+
+def test_bad_crc_is_rejected_and_never_detected() -> None:
+    """A telegram whose CRC does not match is thrown away, and tells nothing."""
+    data = raw("dsmr5_nl_bad_crc.txt")
+    assert detect(data) is None
+    (decoded,) = TelegramDecoder(DsmrVersion.V5).feed(data)
+    assert decoded.reading is None
+    assert decoded.rejection is Rejection.CHECKSUM
+
+
+def test_chunked_stream_with_garbage_and_a_truncated_telegram() -> None:
+    """Byte by byte, after garbage and a telegram cut short, the good telegram still decodes."""
+    good = raw("dsmr5_nl_iskra_gas.txt")
+    stream = b"\x00\xff garbage" + good[:300] + good + b"\r\n"
+    decoder = TelegramDecoder(DsmrVersion.V5)
+    decoded = [result for i in range(len(stream)) for result in decoder.feed(stream[i : i + 1])]
+    # The truncated start is dropped when the next telegram begins; only the whole one counts.
+    readings = [d.reading for d in decoded if d.reading is not None]
+    assert len(readings) == 1
+    assert readings[0].values[P1Quantity.ENERGY_IMPORT_T1] == 4.426
+
+
+def test_interleaved_telegrams_fail_their_crc() -> None:
+    """Two telegrams mixed line by line (two readers on one port) are rejected."""
+    lines = raw("dsmr5_nl_iskra_gas.txt").split(b"\r\n")
+    other = raw("dsmr5_nl_iskra_am550_two_mbus_gas.txt").split(b"\r\n")
+    mixed = b"\r\n".join(lines[:10] + other[12:])
+    decoded = TelegramDecoder(DsmrVersion.V5).feed(mixed)
+    assert [d.rejection for d in decoded] == [Rejection.CHECKSUM]
+
+
+def test_invalid_timestamp_is_rejected() -> None:
+    """A telegram (without CRC) whose clock line is garbled is not believed."""
+    telegram = raw("iskra_ie5_nocrc.txt").replace(b"230202132747S", b"231302132747S")
+    (decoded,) = TelegramDecoder(DsmrVersion.ISKRA_IE).feed(telegram)
+    assert decoded.reading is None
+    assert decoded.rejection is Rejection.TIMESTAMP
+
+
+def test_wrong_key_for_an_encrypted_meter() -> None:
+    """Frames that do not decrypt with the key are rejected, never read as garbage."""
+    frame = bytes([0xDB, 8]) + b"SAG12345" + bytes([0x82, 0x00, 0x20, 0x30]) + bytes(31)
+    meter = detect(frame)
+    assert meter is not None
+    assert meter.encrypted
+    assert meter.version is None
+    decoder = TelegramDecoder(DsmrVersion.SAGEMCOM_T210_D_R, "00112233445566778899AABBCCDDEEFF")
+    (decoded,) = decoder.feed(frame)
+    assert decoded.reading is None
+    assert decoded.rejection in (Rejection.DECRYPTION, Rejection.PARSE)
