@@ -222,14 +222,11 @@ class P1Coordinator(BusCoordinator):
             if quantity in ENERGY_TOTALS
         ]
         checks += [((mbus_key(m.channel)), m.value) for m in reading.mbus]
-        pending: list[tuple[TotalGuard, float]] = []
-        for key, value in checks:
-            guard = self._guards.setdefault(key, TotalGuard())
-            if value < 0:
-                return "negative"
-            if guard.last is not None and value < guard.last:
-                return "drop"
-            pending.append((guard, value))
+        # Every total is refused before any is accepted, so a rejected telegram moves none.
+        pending = [(self._guard(key), value) for key, value in checks]
+        for guard, value in pending:
+            if (refusal := guard.refusal(value)) is not None:
+                return refusal.value
         for guard, value in pending:
             if (rejection := guard.check(value, at)) is not None:
                 return rejection.value
@@ -242,9 +239,14 @@ class P1Coordinator(BusCoordinator):
         The restored value is a floor: telegrams read before the entity was restored
         that are lower than it are glitches too.
         """
-        guard = self._guards.setdefault(key, TotalGuard())
+        guard = self._guard(key)
         if guard.last is None or value > guard.last:
             guard.last = value
+
+    def _guard(self, key: Any) -> TotalGuard:
+        if (guard := self._guards.get(key)) is None:
+            guard = self._guards[key] = TotalGuard()
+        return guard
 
     def _write(self, reading: P1Reading, now: float) -> None:
         fresh: dict[str, Any] = {q.value: v for q, v in reading.values.items()}

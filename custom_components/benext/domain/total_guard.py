@@ -36,10 +36,8 @@ class TotalGuard:
 
     def check(self, value: float, at: datetime) -> Rejection | None:
         """Accept `value` (it becomes the last good one) or say why it is rejected."""
-        if value < 0:
-            return Rejection.NEGATIVE
-        if self.last is not None and value < self.last:
-            return Rejection.DROP
+        if (refusal := self.refusal(value)) is not None:
+            return refusal
         if (
             self.last is not None
             and self.last_at is not None
@@ -47,6 +45,14 @@ class TotalGuard:
         ):
             return self._hold_spike(value, at)
         self._accept(value, at)
+        return None
+
+    def refusal(self, value: float) -> Rejection | None:
+        """Why `value` can never pass, whatever time it was read: negative, or a drop."""
+        if value < 0:
+            return Rejection.NEGATIVE
+        if self.last is not None and value < self.last:
+            return Rejection.DROP
         return None
 
     def reset(self) -> None:
