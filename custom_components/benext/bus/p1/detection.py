@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import re
 
 from dsmr_parser.clients.telegram_buffer import EncryptedTelegramBuffer, TelegramBuffer
-from dsmr_parser.exceptions import DecryptionError, ParseError
+from dsmr_parser.exceptions import ParseError
 from dsmr_parser.parsers import TelegramParser
 
 from .crc import checksum_matches
@@ -172,10 +172,3 @@ def _detect_encrypted(frame: str, key: str | None) -> DetectedMeter:
         if decoded.reading is not None:
             return DetectedMeter(version=version, reading=decoded.reading, encrypted=True)
     return DetectedMeter(version=None, reading=None, encrypted=True)
-
-
-class InvalidKeyError(Exception):
-    """The key does not decrypt the meter's frames."""
-
-
-__all__ = ["DecryptionError", "DetectedMeter", "InvalidKeyError", "detect"]

@@ -59,25 +59,31 @@ async def async_probe(
         raise P1ProbeError(ProbeFailure.PORT_NOT_FOUND, serial.device)
     opened = False
     for line in lines:
+        heard: list[DetectedMeter] = []
         try:
-            data = await async_listen(connection, line, seconds, _heard_meter(line, key))
+            await async_listen(connection, line, seconds, _heard_meter(line, key, heard))
         except STREAM_ERRORS as err:
             if connection.serial is None or not opened:
                 raise P1ProbeError(ProbeFailure.CANNOT_CONNECT, str(err)) from err
             continue
         opened = True
-        if (meter := detect(data, line, key)) is None:
+        if not heard:
             continue
+        meter = heard[0]
         if meter.encrypted and key and meter.version is None:
             raise P1ProbeError(ProbeFailure.INVALID_KEY)
         return ProbedMeter(meter, line)
     raise P1ProbeError(ProbeFailure.NO_TELEGRAM)
 
 
-def _heard_meter(line: LineSettings | None, key: str | None) -> Callable[[bytes], bool]:
-    """Whether the bytes received so far hold a telegram that tells the meter."""
+def _heard_meter(
+    line: LineSettings | None, key: str | None, heard: list[DetectedMeter]
+) -> Callable[[bytes], bool]:
+    """Whether the bytes received so far tell the meter; the meter told goes into `heard`."""
 
-    def heard(received: bytes) -> bool:
-        return detect(received, line, key) is not None
+    def done(received: bytes) -> bool:
+        if (meter := detect(received, line, key)) is not None:
+            heard.append(meter)
+        return meter is not None
 
-    return heard
+    return done
