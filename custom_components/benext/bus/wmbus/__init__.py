@@ -1,0 +1,1 @@
+"""Wireless M-Bus: the JSON that wmbusmeters prints, mapped to typed telegrams."""
