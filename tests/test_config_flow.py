@@ -66,8 +66,10 @@ async def test_full_flow_over_the_network(
     result = await _configure(
         hass, result, {"host": "127.0.0.1", "port": modbus_server.port}, "wmbus"
     )
+    result = await _configure(hass, result, {"transport": "http"}, "wmbus_http")
+    webhook_id = result["description_placeholders"]["url"].rsplit("/", 1)[-1]
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"transport": "http"}
+        result["flow_id"], {"token": " s3cret "}
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -75,8 +77,9 @@ async def test_full_flow_over_the_network(
     assert result["data"] == {
         "p1": {"transport": "network", "network": network(p1_server.port)},
         "modbus": {"transport": "tcp", "network": network(modbus_server.port)},
-        "wmbus": {"transport": "http"},
+        "wmbus": {"transport": "http", "webhook_id": webhook_id, "token": "s3cret"},
     }
+    assert len(webhook_id) == 64
     assert result["result"].unique_id is None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -13,6 +15,9 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from . import setup_integration
+from .test_wmbus_meters import meter_of
+from .wmbus_fixtures import WMBUS_FIXTURES
+from .wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -31,3 +36,28 @@ async def test_diagnostics(
     # The peers' loopback ports change from run to run.
     assert diagnostics == snapshot(exclude=props("port"))
     assert "127.0.0.1" not in str(diagnostics)
+
+
+async def test_wmbus_diagnostics_redact_ids_keys_and_the_endpoint(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    """The endpoint's id, its token, meter ids and keys never leave in diagnostics."""
+    # The real encrypted Multical 21, with its key.
+    meter = replace(meter_of(WMBUS_FIXTURES[0]), subentry_id="water_meter")
+    entry = wmbus_entry([meter])
+    assert await setup_integration(hass, entry)
+    assert entry.runtime_data.wmbus is not None
+    entry.runtime_data.wmbus.async_handle(
+        {**WMBUS_FIXTURES[0].expected, "timestamp": "2026-11-22T10:00:00Z"}
+    )
+    entry.runtime_data.wmbus.async_handle({"_": "telegram", "meter": "x", "id": "12"})
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    text = str(diagnostics)
+    for secret in (WEBHOOK_ID, TOKEN, meter.meter_id, str(meter.key)):
+        assert secret not in text
+    wmbus = diagnostics["wmbus"]
+    assert wmbus["telegrams"] == {"accepted": 1, "invalid": 1}
+    assert wmbus["meters"][meter.subentry_id]["driver"] == "multical21"
+    assert wmbus["meters"][meter.subentry_id]["available"] is True

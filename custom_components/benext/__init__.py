@@ -16,9 +16,10 @@ from .bus.connection import Bus, BusConnection
 from .bus.modbus.client import ModbusBusClient
 from .bus.p1.reading import P1Reading
 from .const import (
+    CONF_DETECTED_DRIVER,
+    CONF_FIELDS,
     CONF_SERIAL,
     DOMAIN,
-    REACHABILITY_INTERVAL,
     SUBENTRY_KWH_METER,
     SUBENTRY_SMART_METER,
 )
@@ -36,24 +37,19 @@ from .kwh_meter_settings import polled_meter
 from .modbus_coordinator import ModbusCoordinator
 from .p1_coordinator import P1Coordinator
 from .smart_meter_settings import SmartMeterSettings
+from .wmbus_setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Set up an installation from a config entry."""
+    async_ensure_webhook_id(hass, entry)
     settings = _settings(entry)
-    coordinators: dict[Bus, BusCoordinator] = {}
-    for bus, connection in configured_buses(entry.data).items():
-        if bus is Bus.MODBUS:
-            coordinators[bus] = _modbus_coordinator(hass, entry, connection)
-        elif bus is Bus.P1:
-            p1 = _p1_coordinator(hass, entry, connection)
-            await p1.async_start()
-            entry.async_on_unload(p1.async_stop)
-            coordinators[bus] = p1
-        else:
-            coordinators[bus] = BusCoordinator(hass, entry, connection, REACHABILITY_INTERVAL)
+    coordinators = {
+        bus: await _async_bus_coordinator(hass, entry, bus, connection)
+        for bus, connection in configured_buses(entry.data).items()
+    }
 
     await asyncio.gather(*(coordinator.async_refresh() for coordinator in coordinators.values()))
     # A push bus cannot be checked before its first telegram: only the buses we reach
@@ -78,6 +74,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     if (modbus := entry.runtime_data.modbus) is not None:
         entry.async_on_unload(modbus.client.close)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if (wmbus := entry.runtime_data.wmbus) is not None:
+        # Telegrams are taken once every platform can add the entities they show.
+        entry.async_on_unload(await async_start_wmbus(hass, entry, wmbus))
     if modbus is not None and modbus.unread_needs:
         # The first poll read only the main values; the entities need more.
         await modbus.async_refresh()
@@ -91,6 +90,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Unload an installation: its platforms, and with them every bus task."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def _async_bus_coordinator(
+    hass: HomeAssistant, entry: BeNextConfigEntry, bus: Bus, connection: BusConnection
+) -> BusCoordinator:
+    if bus is Bus.MODBUS:
+        return _modbus_coordinator(hass, entry, connection)
+    if bus is Bus.P1:
+        p1 = _p1_coordinator(hass, entry, connection)
+        await p1.async_start()
+        entry.async_on_unload(p1.async_stop)
+        return p1
+    return wmbus_coordinator(hass, entry, connection)
 
 
 def _modbus_coordinator(
@@ -144,6 +156,10 @@ def _p1_coordinator(
     return coordinator
 
 
+# What a meter itself reports, stored so that its entities exist from the start: no reload.
+HEARD_KEYS = frozenset({CONF_SERIAL, CONF_FIELDS, CONF_DETECTED_DRIVER})
+
+
 def _settings(entry: ConfigEntry) -> Any:
     """What a reload would change: everything but the serial numbers the buses report."""
     return (
@@ -152,7 +168,7 @@ def _settings(entry: ConfigEntry) -> Any:
         {
             subentry_id: (
                 subentry.title,
-                {key: value for key, value in subentry.data.items() if key != CONF_SERIAL},
+                {key: value for key, value in subentry.data.items() if key not in HEARD_KEYS},
             )
             for subentry_id, subentry in entry.subentries.items()
         },

@@ -1,4 +1,4 @@
-"""Binary sensors: one connectivity sensor per bus, like the gateway's bus LEDs."""
+"""Binary sensors: one connectivity sensor per bus, like the gateway's bus LEDs, and alarms."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from .bus.connection import Bus
 from .coordinator import BusCoordinator
 from .entity import BeNextHubEntity
 from .hub import BeNextConfigEntry
+from .wmbus_alarm_sensor import wmbus_alarm_sensors
+from .wmbus_entity import async_add_meter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -34,11 +36,15 @@ async def async_setup_entry(
     entry: BeNextConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up a connectivity sensor for each configured bus."""
+    """Set up a connectivity sensor for each configured bus, and the water meters' alarms."""
     async_add_entities(
         BusConnectivitySensor(coordinator, entry)
         for coordinator in entry.runtime_data.buses.values()
     )
+    if (wmbus := entry.runtime_data.wmbus) is not None:
+        async_add_meter_entities(
+            wmbus, async_add_entities, lambda meter: wmbus_alarm_sensors(wmbus, entry, meter)
+        )
 
 
 class BusConnectivitySensor(BeNextHubEntity, BinarySensorEntity):

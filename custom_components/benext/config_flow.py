@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from types import MappingProxyType
 from typing import Any
 
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
@@ -45,10 +47,13 @@ from .bus.connection import (
 )
 from .bus.p1.probe import ProbedMeter
 from .bus.reachability import BusUnreachableError, async_check_reachable
+from .bus.wmbus.drivers import driver_info
 from .const import (
     CONF_BAUDRATE,
     CONF_BYTESIZE,
     CONF_DEVICE,
+    CONF_KEY,
+    CONF_METER_ID,
     CONF_MODBUS_FAILED_POLLS,
     CONF_MODBUS_POLL_INTERVAL,
     CONF_NAME,
@@ -56,7 +61,9 @@ from .const import (
     CONF_P1_TOTAL_INTERVAL,
     CONF_PARITY,
     CONF_RADIO,
+    CONF_ROLE,
     CONF_STOPBITS,
+    CONF_TOKEN,
     CONF_TRANSPORT,
     DEFAULT_MODBUS_FAILED_POLLS,
     DEFAULT_MODBUS_POLL_INTERVAL,
@@ -72,8 +79,11 @@ from .const import (
     P1_TOTAL_INTERVAL_MAX,
     SUBENTRY_KWH_METER,
     SUBENTRY_SMART_METER,
+    SUBENTRY_WMBUS_METER,
     TRANSPORT_NONE,
 )
+from .domain.roles import Role
+from .domain.wmbus_roles import roles_for_meter_kind
 from .hub import configured_buses, meters_on_bus
 from .kwh_meter_flow import KwhMeterSubentryFlow
 from .smart_meter_flow import (
@@ -87,6 +97,15 @@ from .smart_meter_flow import (
     smart_meter_subentry,
 )
 from .smart_meter_settings import SmartMeterSettings
+from .wmbus_meter_flow import (
+    WmbusMeterSubentryFlow,
+    async_wmbus_meter_title,
+    discovery_unique_id,
+    role_selector,
+    taken_meter_ids,
+)
+from .wmbus_meter_settings import WmbusMeterSettings, normalize_key
+from .wmbus_webhook import async_endpoint_url
 
 BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
 BUS_ORDER = (Bus.P1, Bus.MODBUS, Bus.WMBUS)
@@ -128,6 +147,9 @@ MODBUS_SERIAL_SCHEMA = probatio.Schema(
 WMBUS_MANAGED_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_RADIO, default=DEFAULT_WMBUS_RADIO): TextSelector()}
 )
+# The token is suggested, not a default: the UI leaves out a field the user cleared, and
+# a default would then come back.
+WMBUS_HTTP_SCHEMA = probatio.Schema({probatio.Optional(CONF_TOKEN): TextSelector()})
 
 
 class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -145,6 +167,9 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         # The smart meter heard on the P1 port, and its settings once confirmed.
         self._p1_probed: ProbedMeter | None = None
         self._smart_meter: SmartMeterSettings | None = None
+        # The endpoint a new wM-Bus bus gets, and the meter a discovery offers.
+        self._webhook_id = webhook.async_generate_id()
+        self._discovered: dict[str, Any] = {}
 
     @staticmethod
     @callback
@@ -161,6 +186,7 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         return {
             SUBENTRY_SMART_METER: SmartMeterSubentryFlow,
             SUBENTRY_KWH_METER: KwhMeterSubentryFlow,
+            SUBENTRY_WMBUS_METER: WmbusMeterSubentryFlow,
         }
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -225,6 +251,98 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         """The radio that the integration's own wmbusmeters listens with."""
         return await self._async_settings_step(Bus.WMBUS, Transport.MANAGED, user_input)
 
+    async def async_step_wmbus_http(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The endpoint wmbusmeters posts to, and the token it must send, if any."""
+        current = self._buses.get(Bus.WMBUS)
+        webhook_id = (current.webhook_id if current else None) or self._webhook_id
+        if user_input is not None:
+            token = (user_input.get(CONF_TOKEN) or "").strip() or None
+            self._buses[Bus.WMBUS] = BusConnection(
+                Bus.WMBUS, Transport.HTTP, webhook_id=webhook_id, token=token
+            )
+            return await self._async_next_bus(Bus.WMBUS)
+        # A new endpoint gets a fresh token; an existing one keeps its own, or none.
+        if current is not None and current.transport is Transport.HTTP:
+            token = current.token
+        else:
+            token = secrets.token_urlsafe(24)
+        return self.async_show_form(
+            step_id="wmbus_http",
+            data_schema=self.add_suggested_values_to_schema(
+                WMBUS_HTTP_SCHEMA, {CONF_TOKEN: token or ""}
+            ),
+            description_placeholders={"url": async_endpoint_url(self.hass, webhook_id)},
+        )
+
+    async def async_step_integration_discovery(
+        self, discovery_info: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """A wM-Bus meter that no subentry claims was heard by an installation."""
+        meter_id = discovery_info[CONF_METER_ID]
+        await self.async_set_unique_id(discovery_unique_id(meter_id))
+        self._abort_if_unique_id_configured()
+        entry = self.hass.config_entries.async_get_entry(discovery_info["entry_id"])
+        if entry is None or meter_id in taken_meter_ids(entry):
+            return self.async_abort(reason="already_configured")
+        self._discovered = discovery_info
+        self.context["title_placeholders"] = {"meter_id": meter_id}
+        return await self.async_step_wmbus_discovered()
+
+    async def async_step_wmbus_discovered(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add the meter heard to the installation that heard it."""
+        found = self._discovered
+        entry = self.hass.config_entries.async_get_entry(found["entry_id"])
+        if entry is None:
+            return self.async_abort(reason="already_configured")
+        info = driver_info(found["driver"])
+        roles = roles_for_meter_kind(info.kind.value)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            key = normalize_key(user_input.get(CONF_KEY))
+            if key is None:
+                errors[CONF_KEY] = "invalid_key_format"
+            else:
+                settings = WmbusMeterSettings(
+                    meter_id=found[CONF_METER_ID],
+                    driver=found["driver"],
+                    key=key or None,
+                    role=Role(user_input[CONF_ROLE]),
+                )
+                self.hass.config_entries.async_add_subentry(
+                    entry,
+                    ConfigSubentry(
+                        data=MappingProxyType(settings.as_data()),
+                        subentry_type=SUBENTRY_WMBUS_METER,
+                        title=await async_wmbus_meter_title(
+                            self.hass, settings.role, settings.meter_id
+                        ),
+                        unique_id=settings.meter_id,
+                    ),
+                )
+                return self.async_abort(reason="wmbus_meter_added")
+        rssi = found.get("rssi_dbm")
+        return self.async_show_form(
+            step_id="wmbus_discovered",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required(CONF_ROLE, default=roles[0].value): role_selector(roles),
+                    probatio.Optional(CONF_KEY, default=""): TextSelector(),
+                }
+            ),
+            description_placeholders={
+                "meter_id": found[CONF_METER_ID],
+                "product": " ".join(p for p in (info.manufacturer, info.model) if p)
+                or found["driver"],
+                "rssi": f"{rssi:.0f}" if isinstance(rssi, int | float) else "?",
+                "installation": entry.title,
+            },
+            errors=errors,
+        )
+
     async def async_step_p1_meter(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -261,8 +379,7 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
                 transport = Transport(choice)
                 self._pending_transport = transport
                 if transport is Transport.HTTP:
-                    self._buses[bus] = BusConnection(bus, transport)
-                    return await self._async_next_bus(bus)
+                    return await self.async_step_wmbus_http()
                 return await self._async_settings_step(bus, transport, None)
 
         current = self._buses.get(bus)

@@ -66,3 +66,18 @@ REACHABILITY_INTERVAL: Final = timedelta(seconds=30)
 # A push bus (wmbusmeters posting to us) counts as offline after this long without a
 # telegram: wireless meters send every 16 s to 15 min.
 PUSH_SILENCE_LIMIT: Final = timedelta(minutes=20)
+
+# A wireless M-Bus meter: its 8-digit id, its wmbusmeters driver, and the fields its
+# telegrams carried, so that its sensors exist from the start after a restart.
+SUBENTRY_WMBUS_METER: Final = "wmbus_meter"
+CONF_METER_ID: Final = "meter_id"
+CONF_DRIVER: Final = "driver"
+CONF_FIELDS: Final = "fields"
+CONF_DETECTED_DRIVER: Final = "detected_driver"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_TOKEN: Final = "token"  # noqa: S105 -- the key's name, not a token
+DRIVER_AUTO: Final = "auto"
+# The largest request body the wM-Bus endpoint reads: a telegram's JSON is well under 2 KiB.
+WMBUS_MAX_BODY: Final = 256 * 1024
+# How long an id that no meter claims stays in the list of meters heard.
+WMBUS_HEARD_FOR: Final = timedelta(minutes=30)

@@ -12,12 +12,14 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_DEVICE, CONF_RADIO
 from .hub import BeNextConfigEntry
 from .modbus_coordinator import ModbusCoordinator
+from .wmbus_coordinator import WmbusCoordinator
 
 TO_REDACT = {
     CONF_HOST,
     CONF_DEVICE,
     CONF_RADIO,
     "key",
+    "meter_id",
     "serial",
     "serial_number",
     "token",
@@ -60,6 +62,7 @@ async def async_get_config_entry_diagnostics(
                 for bus, coordinator in hub.buses.items()
             },
             "modbus": _modbus_diagnostics(hub.modbus) if hub.modbus is not None else None,
+            "wmbus": _wmbus_diagnostics(hub.wmbus) if hub.wmbus is not None else None,
         },
         TO_REDACT,
     )
@@ -87,5 +90,23 @@ def _modbus_diagnostics(modbus: ModbusCoordinator) -> dict[str, Any]:
                 "events": dict(meter.faults),
             }
             for meter in modbus.meters.values()
+        },
+    }
+
+
+def _wmbus_diagnostics(wmbus: WmbusCoordinator) -> dict[str, Any]:
+    """What became of the telegrams, and what each meter last sent (its id redacted)."""
+    return {
+        "telegrams": {outcome.value: count for outcome, count in wmbus.outcomes.items()},
+        "unclaimed_meters_heard": len(wmbus.heard),
+        "meters": {
+            meter.subentry_id: {
+                "driver": meter.settings.effective_driver,
+                "heard_at": meter.heard_at.isoformat() if meter.heard_at else None,
+                "wrong_key": meter.wrong_key,
+                "fields": list(meter.settings.fields),
+                "available": wmbus.is_current(meter),
+            }
+            for meter in wmbus.meters.values()
         },
     }

@@ -9,11 +9,13 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, SUBENTRY_KWH_METER, SUBENTRY_SMART_METER
+from .bus.wmbus.drivers import driver_info
+from .const import DOMAIN, SUBENTRY_KWH_METER, SUBENTRY_SMART_METER, SUBENTRY_WMBUS_METER
 from .coordinator import BusCoordinator
 from .hub import BeNextConfigEntry
 from .kwh_meter_settings import KwhMeterSettings
 from .smart_meter_settings import SmartMeterSettings
+from .wmbus_meter_settings import WmbusMeterSettings
 
 
 def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
@@ -81,4 +83,11 @@ def meter_device_info(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> Dev
         info["serial_number"] = meter.serial
         if meter.version is not None:
             info["hw_version"] = f"DSMR {meter.version.value}"
+    elif subentry.subentry_type == SUBENTRY_WMBUS_METER:
+        wmbus = WmbusMeterSettings.from_subentry(subentry)
+        driver = driver_info(wmbus.effective_driver)
+        info["manufacturer"] = driver.manufacturer
+        info["model"] = driver.model
+        info["model_id"] = driver.driver
+        info["serial_number"] = wmbus.meter_id
     return info

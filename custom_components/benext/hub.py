@@ -20,16 +20,22 @@ from .const import (
     DEFAULT_P1_TOTAL_INTERVAL,
     SUBENTRY_KWH_METER,
     SUBENTRY_SMART_METER,
+    SUBENTRY_WMBUS_METER,
 )
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus, hub_status
 from .modbus_coordinator import ModbusCoordinator
 from .p1_coordinator import P1Coordinator
+from .wmbus_coordinator import WmbusCoordinator
 
 type BeNextConfigEntry = ConfigEntry[BeNextHub]
 
 # The bus that carries each kind of meter (config subentry type).
-SUBENTRY_BUS: dict[str, Bus] = {SUBENTRY_KWH_METER: Bus.MODBUS, SUBENTRY_SMART_METER: Bus.P1}
+SUBENTRY_BUS: dict[str, Bus] = {
+    SUBENTRY_KWH_METER: Bus.MODBUS,
+    SUBENTRY_SMART_METER: Bus.P1,
+    SUBENTRY_WMBUS_METER: Bus.WMBUS,
+}
 
 
 @dataclass(slots=True)
@@ -58,6 +64,12 @@ class BeNextHub:
         """The smart meter's coordinator, when the installation has a P1 port."""
         coordinator = self.buses.get(Bus.P1)
         return coordinator if isinstance(coordinator, P1Coordinator) else None
+
+    @property
+    def wmbus(self) -> WmbusCoordinator | None:
+        """The wireless M-Bus coordinator, when the installation receives wM-Bus telegrams."""
+        coordinator = self.buses.get(Bus.WMBUS)
+        return coordinator if isinstance(coordinator, WmbusCoordinator) else None
 
 
 def configured_buses(data: Mapping[str, Any]) -> dict[Bus, BusConnection]:

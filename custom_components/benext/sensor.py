@@ -26,6 +26,8 @@ from .kwh_meter_settings import KwhMeterSettings
 from .smart_meter_descriptions import smart_meter_descriptions
 from .smart_meter_sensor import RejectedTelegramsSensor, SmartMeterSensor
 from .smart_meter_settings import SmartMeterSettings
+from .wmbus_entity import async_add_meter_entities
+from .wmbus_sensor import wmbus_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -91,6 +93,10 @@ async def async_setup_entry(
                 for description in smart_meter_descriptions(meter)
             ]
         async_add_entities(entities, config_subentry_id=subentry.subentry_id)
+    if (wmbus := hub.wmbus) is not None:
+        async_add_meter_entities(
+            wmbus, async_add_entities, lambda meter: wmbus_sensors(wmbus, entry, meter)
+        )
 
 
 class HubStatusSensor(BeNextHubEntity, SensorEntity):

@@ -14,7 +14,7 @@ CACHE_DIR="${BENEXT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/benext}"
 # The sid root's base (the interpreter), and the real bus peers that tests and the
 # simulated home run, installed on top so that adding one does not rebuild the base.
 SID_BASE_PACKAGES="python3.14,python3.14-venv,ca-certificates"
-SID_PEER_PACKAGES="socat wmbusmeters mosquitto"
+SID_PEER_PACKAGES="socat wmbusmeters mosquitto curl"
 REQUIREMENTS="$REPO_ROOT/requirements_test.txt"
 
 log() { printf '==> %s\n' "$*" >&2; }

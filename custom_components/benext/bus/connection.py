@@ -77,6 +77,10 @@ class BusConnection:
     serial: SerialSettings | None = None
     network: NetworkSettings | None = None
     radio: str | None = None
+    # wmbusmeters posting to the installation: the secret id of its endpoint, and the
+    # bearer token it must send, if one is set.
+    webhook_id: str | None = None
+    token: str | None = None
 
     def __post_init__(self) -> None:
         """Reject settings that do not fit the transport."""
@@ -121,6 +125,10 @@ class BusConnection:
             data["network"] = asdict(self.network)
         if self.radio is not None:
             data["radio"] = self.radio
+        if self.webhook_id is not None:
+            data["webhook_id"] = self.webhook_id
+        if self.token is not None:
+            data["token"] = self.token
         return data
 
     @classmethod
@@ -134,4 +142,6 @@ class BusConnection:
             serial=SerialSettings(**serial) if serial else None,
             network=NetworkSettings(**network) if network else None,
             radio=data.get("radio"),
+            webhook_id=data.get("webhook_id"),
+            token=data.get("token"),
         )

@@ -1,0 +1,87 @@
+"""The real wmbusmeters as the tests' peer: it decodes telegrams and posts them to us."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+import shutil
+from typing import Any
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.benext.bus.wmbus.config_text import http_shell_command
+from custom_components.benext.const import DOMAIN
+
+from .wmbus_fixtures import WmbusFixture
+
+WEBHOOK_ID = "benext-test-endpoint"
+TOKEN = "s3cret-token"  # noqa: S105 -- the tests' own token
+WMBUSMETERS = shutil.which("wmbusmeters") or "/usr/bin/wmbusmeters"
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    """A meter of the test installation: its subentry id, wM-Bus id, driver, key and role."""
+
+    subentry_id: str
+    meter_id: str
+    driver: str
+    key: str | None
+    role: str
+    # What an earlier telegram carried, as the installation stores it.
+    fields: tuple[str, ...] = ()
+
+
+def wmbus_entry(meters: Sequence[Meter], *, token: str | None = TOKEN) -> MockConfigEntry:
+    """An installation whose wmbusmeters posts to it, with these meters."""
+    bus: dict[str, Any] = {"transport": "http", "webhook_id": WEBHOOK_ID}
+    if token is not None:
+        bus["token"] = token
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Flat 12",
+        data={"wmbus": bus},
+        subentries_data=[
+            {
+                "subentry_id": meter.subentry_id,
+                "subentry_type": "wmbus_meter",
+                "title": f"{meter.role} · wM-Bus {meter.meter_id}",
+                "unique_id": meter.meter_id,
+                "data": {
+                    "meter_id": meter.meter_id,
+                    "driver": meter.driver,
+                    "key": meter.key,
+                    "role": meter.role,
+                    "fields": list(meter.fields),
+                },
+            }
+            for meter in meters
+        ],
+    )
+
+
+async def async_post_with_wmbusmeters(
+    url: str, fixtures: Sequence[WmbusFixture], *, token: str | None = TOKEN, key: str | None = None
+) -> None:
+    """Let the real wmbusmeters decode `fixtures` and post each one through its `shell=` line.
+
+    `key` overrides the fixtures' own keys (a wrong key, say).
+    """
+    for fixture in fixtures:
+        name, driver, meter_id, own_key = fixture.wmbusmeters_args
+        process = await asyncio.create_subprocess_exec(
+            WMBUSMETERS,
+            "--format=json",
+            "--ignoreduplicates=false",
+            f"--shell={http_shell_command(url, token)}",
+            fixture.telegram_hex,
+            name,
+            driver,
+            meter_id,
+            key or own_key,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()
