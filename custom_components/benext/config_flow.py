@@ -35,9 +35,11 @@ from .bus.connection import (
     DEFAULT_MODBUS_BAUDRATE,
     DEFAULT_MODBUS_TCP_PORT,
     DEFAULT_P1_BAUDRATE,
+    DEFAULT_TASMOTA_HTTP_PORT,
     DEFAULT_WMBUS_RADIO,
     NETWORK_TRANSPORTS,
     SERIAL_TRANSPORTS,
+    TASMOTA_TRANSPORTS,
     TRANSPORTS,
     Bus,
     BusConnection,
@@ -46,6 +48,8 @@ from .bus.connection import (
     Transport,
 )
 from .bus.p1.probe import ProbedMeter
+from .bus.p1.reading import P1Reading
+from .bus.p1.tasmota import device_topic
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .bus.wmbus.drivers import driver_info
 from .const import (
@@ -86,6 +90,12 @@ from .domain.roles import Role
 from .domain.wmbus_roles import roles_for_meter_kind
 from .hub import configured_buses, meters_on_bus
 from .kwh_meter_flow import KwhMeterSubentryFlow
+from .p1_tasmota_flow import (
+    CONF_TOPIC,
+    TASMOTA_METER_SCHEMA,
+    async_find_tasmota_reading,
+    tasmota_meter_placeholders,
+)
 from .smart_meter_flow import (
     SmartMeterSubentryFlow,
     async_confirm_meter,
@@ -96,7 +106,7 @@ from .smart_meter_flow import (
     meter_schema,
     smart_meter_subentry,
 )
-from .smart_meter_settings import SmartMeterSettings
+from .smart_meter_settings import SmartMeterSettings, settings_from_reading
 from .wmbus_meter_flow import (
     WmbusMeterSubentryFlow,
     async_wmbus_meter_title,
@@ -135,6 +145,7 @@ def _network_schema(default_port: int | None) -> probatio.Schema:
 
 
 P1_SERIAL_SCHEMA = probatio.Schema({probatio.Required(CONF_DEVICE): SerialPortSelector()})
+P1_TASMOTA_MQTT_SCHEMA = probatio.Schema({probatio.Required(CONF_TOPIC): TextSelector()})
 MODBUS_SERIAL_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_DEVICE): SerialPortSelector(),
@@ -166,6 +177,7 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         self._pending_transport: Transport | None = None
         # The smart meter heard on the P1 port, and its settings once confirmed.
         self._p1_probed: ProbedMeter | None = None
+        self._p1_tasmota_reading: P1Reading | None = None
         self._smart_meter: SmartMeterSettings | None = None
         # The endpoint a new wM-Bus bus gets, and the meter a discovery offers.
         self._webhook_id = webhook.async_generate_id()
@@ -231,6 +243,24 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """The network reader that streams P1 telegrams."""
         return await self._async_settings_step(Bus.P1, Transport.NETWORK, user_input)
+
+    async def async_step_p1_tasmota_mqtt(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The MQTT topic of a Tasmota reader (gPlug)."""
+        if user_input is not None and not device_topic(user_input[CONF_TOPIC]):
+            return self.async_show_form(
+                step_id="p1_tasmota_mqtt",
+                data_schema=P1_TASMOTA_MQTT_SCHEMA,
+                errors={CONF_TOPIC: "invalid_topic"},
+            )
+        return await self._async_settings_step(Bus.P1, Transport.TASMOTA_MQTT, user_input)
+
+    async def async_step_p1_tasmota_http(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The address of a Tasmota reader (gPlug), whose HTTP API is polled."""
+        return await self._async_settings_step(Bus.P1, Transport.TASMOTA_HTTP, user_input)
 
     async def async_step_modbus_serial(
         self, user_input: dict[str, Any] | None = None
@@ -364,6 +394,21 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def async_step_p1_tasmota_meter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the smart meter whose values the Tasmota reader sends."""
+        if self._p1_tasmota_reading is None:
+            return await self._async_transport_step(Bus.P1, None)
+        if user_input is not None:
+            self._smart_meter = settings_from_reading(self._p1_tasmota_reading)
+            return await self._async_next_bus(Bus.P1)
+        return self.async_show_form(
+            step_id="p1_tasmota_meter",
+            data_schema=TASMOTA_METER_SCHEMA,
+            description_placeholders=tasmota_meter_placeholders(self._p1_tasmota_reading),
+        )
+
     async def _async_transport_step(
         self, bus: Bus, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
@@ -416,14 +461,10 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_abort(reason=reason)
                 errors["base"] = reason
             elif bus is Bus.P1:
-                # Reaching the port is not enough: listen for the meter's first telegram.
-                probed, error = await async_find_meter(connection)
-                if probed is None:
-                    errors["base"] = error or "no_telegram"
-                else:
-                    self._p1_probed = probed
-                    self._buses[bus] = connection_on_line(connection, probed)
-                    return await self.async_step_p1_meter()
+                found, error = await self._async_find_p1_meter(connection)
+                if found is not None:
+                    return found
+                errors["base"] = error
             else:
                 try:
                     await async_check_reachable(connection)
@@ -441,6 +482,26 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         elif current is not None and current.transport is transport:
             schema = self.add_suggested_values_to_schema(schema, _input_from_connection(current))
         return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
+
+    async def _async_find_p1_meter(
+        self, connection: BusConnection
+    ) -> tuple[ConfigFlowResult | None, str]:
+        """The step that shows the meter behind the P1 port, or why none was found."""
+        if connection.transport in TASMOTA_TRANSPORTS:
+            # A reader that answers is not enough: its JSON must carry meter values.
+            reading, error = await async_find_tasmota_reading(self.hass, connection)
+            if reading is None:
+                return None, error or "no_telegram"
+            self._p1_tasmota_reading = reading
+            self._buses[Bus.P1] = connection
+            return await self.async_step_p1_tasmota_meter(), ""
+        # Reaching the port is not enough: listen for the meter's first telegram.
+        probed, error = await async_find_meter(connection)
+        if probed is None:
+            return None, error or "no_telegram"
+        self._p1_probed = probed
+        self._buses[Bus.P1] = connection_on_line(connection, probed)
+        return await self.async_step_p1_meter(), ""
 
     def _endpoint_conflict(self, connection: BusConnection) -> str | None:
         """`port_in_use` within this installation, `already_configured` across them."""
@@ -506,6 +567,8 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 def _settings_step(bus: Bus, transport: Transport) -> str:
+    if transport in TASMOTA_TRANSPORTS:
+        return f"{bus}_{transport}"
     if transport is Transport.MANAGED:
         return f"{bus}_managed"
     if transport in SERIAL_TRANSPORTS:
@@ -516,6 +579,10 @@ def _settings_step(bus: Bus, transport: Transport) -> str:
 def _settings_schema(bus: Bus, transport: Transport) -> probatio.Schema:
     if transport is Transport.MANAGED:
         return WMBUS_MANAGED_SCHEMA
+    if transport is Transport.TASMOTA_MQTT:
+        return P1_TASMOTA_MQTT_SCHEMA
+    if transport is Transport.TASMOTA_HTTP:
+        return _network_schema(DEFAULT_TASMOTA_HTTP_PORT)
     if bus is Bus.P1:
         return P1_SERIAL_SCHEMA if transport is Transport.SERIAL else _network_schema(None)
     if transport is Transport.RTU:
@@ -528,6 +595,8 @@ def _connection_from_input(
 ) -> BusConnection:
     if transport is Transport.MANAGED:
         return BusConnection(bus, transport, radio=user_input[CONF_RADIO].strip())
+    if transport is Transport.TASMOTA_MQTT:
+        return BusConnection(bus, transport, topic=device_topic(user_input[CONF_TOPIC]))
     if transport in NETWORK_TRANSPORTS:
         network = NetworkSettings(
             host=user_input[CONF_HOST].strip(), port=int(user_input[CONF_PORT])
@@ -549,6 +618,8 @@ def _connection_from_input(
 def _input_from_connection(connection: BusConnection) -> dict[str, Any]:
     if connection.network is not None:
         return {CONF_HOST: connection.network.host, CONF_PORT: connection.network.port}
+    if connection.topic is not None:
+        return {CONF_TOPIC: connection.topic}
     if connection.serial is not None:
         serial = connection.serial
         return {

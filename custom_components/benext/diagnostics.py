@@ -23,6 +23,8 @@ TO_REDACT = {
     "serial",
     "serial_number",
     "token",
+    # A Tasmota reader's MQTT topic: by default it ends in the device's MAC address.
+    "topic",
     "webhook_id",
     "title",
     "unique_id",

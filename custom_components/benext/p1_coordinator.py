@@ -2,7 +2,8 @@
 
 Telegrams are pushed to us, so the coordinator does not poll: its reader task keeps
 the stream open (reconnecting with back-off), and each good telegram updates only the
-entities whose value changed and is due to be written.
+entities whose value changed and is due to be written. A Tasmota reader (gPlug) is
+followed instead through its MQTT topic or its HTTP API (p1_tasmota_reader.py).
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .bus.connection import BusConnection
+from .bus.connection import BusConnection, Transport
 from .bus.p1.decoder import Rejection as TelegramRejection, TelegramDecoder
 from .bus.p1.reading import ENERGY_TOTALS, P1Quantity, P1Reading
 from .bus.p1.stream import STREAM_ERRORS, async_close_stream, async_open_stream
+from .bus.p1.tasmota_http import HTTP_LINK_ERRORS
 from .const import DOMAIN, LOGGER
 from .coordinator import BusCoordinator, BusState, MeterSnapshot
 from .domain.error_rate import ErrorRate
 from .domain.total_guard import TotalGuard
 from .domain.write_limiter import WriteLimiter
+from .p1_tasmota_reader import async_follow_mqtt, async_poll_http
 from .smart_meter_settings import SmartMeterSettings
 
 # A link that has sent nothing for this long is dead: meters send every 1 or 10 seconds.
@@ -121,8 +124,8 @@ class P1Coordinator(BusCoordinator):
         delay = RECONNECT_MIN
         while True:
             try:
-                await self._async_read_stream()
-            except (*STREAM_ERRORS, ConnectionError) as err:
+                await self._async_read_link()
+            except (*STREAM_ERRORS, *HTTP_LINK_ERRORS, ConnectionError) as err:
                 self._link_lost(str(err) or type(err).__name__)
             self._first_attempt.set()
             if self._opened_since_last_attempt:
@@ -130,6 +133,15 @@ class P1Coordinator(BusCoordinator):
             self._opened_since_last_attempt = False
             await asyncio.sleep(delay)
             delay = min(delay * 2, RECONNECT_MAX)
+
+    async def _async_read_link(self) -> None:
+        """Read the meter until the link fails: a telegram stream, or a Tasmota reader."""
+        if self.connection.transport is Transport.TASMOTA_MQTT:
+            await async_follow_mqtt(self.hass, self.connection, self)
+        elif self.connection.transport is Transport.TASMOTA_HTTP:
+            await async_poll_http(self.hass, self.connection, self)
+        else:
+            await self._async_read_stream()
 
     async def _async_read_stream(self) -> None:
         decoder = self._decoder()
@@ -160,6 +172,18 @@ class P1Coordinator(BusCoordinator):
         if self.meter is None or self.meter.version is None:
             return None
         return TelegramDecoder(self.meter.version, self.meter.key)
+
+    @callback
+    def async_note_link_up(self) -> None:
+        """A Tasmota reader answers or publishes: the link is up, if it was not."""
+        if not self.link_up:
+            self.counters.connects += 1
+            self._link_opened()
+
+    @callback
+    def async_note_link_down(self, detail: str) -> None:
+        """A Tasmota reader has gone silent; its link is down until it is heard again."""
+        self._link_lost(detail)
 
     @callback
     def _link_opened(self) -> None:
@@ -311,8 +335,3 @@ class P1Coordinator(BusCoordinator):
     def rejected_percent(self) -> float | None:
         """The share of telegrams rejected over the last hour."""
         return self.error_rate.percent(self.clock())
-
-    @property
-    def decodes(self) -> bool:
-        """Whether telegrams are decoded (a smart meter has been added)."""
-        return self.meter is not None and self.meter.version is not None

@@ -24,12 +24,22 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.translation import async_get_translations
 import probatio
 
-from .bus.connection import Bus, BusConnection
+from .bus.connection import TASMOTA_TRANSPORTS, Bus, BusConnection
 from .bus.p1.probe import P1ProbeError, ProbedMeter, async_probe
+from .bus.p1.reading import P1Reading
 from .bus.p1.versions import VERSIONS, DsmrVersion
 from .const import CONF_DSMR_VERSION, CONF_KEY, DOMAIN, LOGGER, SUBENTRY_SMART_METER
 from .hub import configured_buses
-from .smart_meter_settings import SmartMeterSettings, settings_from_detected
+from .p1_tasmota_flow import (
+    TASMOTA_METER_SCHEMA,
+    async_find_tasmota_reading,
+    tasmota_meter_placeholders,
+)
+from .smart_meter_settings import (
+    SmartMeterSettings,
+    settings_from_detected,
+    settings_from_reading,
+)
 
 KEY_LENGTH = 32
 
@@ -122,6 +132,7 @@ class SmartMeterSubentryFlow(ConfigSubentryFlow):
     def __init__(self) -> None:
         """Start with no meter found."""
         self._probed: ProbedMeter | None = None
+        self._tasmota_reading: P1Reading | None = None
         self._connection: BusConnection | None = None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
@@ -132,11 +143,36 @@ class SmartMeterSubentryFlow(ConfigSubentryFlow):
             return self.async_abort(reason="p1_not_configured")
         if any(s.subentry_type == SUBENTRY_SMART_METER for s in entry.subentries.values()):
             return self.async_abort(reason="smart_meter_exists")
+        if connection.transport in TASMOTA_TRANSPORTS:
+            reading, error = await async_find_tasmota_reading(self.hass, connection)
+            if reading is None:
+                return self.async_abort(reason=error or "no_telegram")
+            self._tasmota_reading = reading
+            return await self.async_step_tasmota_meter()
         probed, error = await async_find_meter(connection)
         if probed is None:
             return self.async_abort(reason=error or "no_telegram")
         self._probed, self._connection = probed, connection
         return await self.async_step_meter()
+
+    async def async_step_tasmota_meter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Show the smart meter whose values the Tasmota reader sends."""
+        if self._tasmota_reading is None:
+            return await self.async_step_user()
+        if user_input is not None:
+            settings = settings_from_reading(self._tasmota_reading)
+            return self.async_create_entry(
+                title=await async_smart_meter_title(self.hass),
+                data=settings.as_data(),
+                unique_id=settings.serial,
+            )
+        return self.async_show_form(
+            step_id="tasmota_meter",
+            data_schema=TASMOTA_METER_SCHEMA,
+            description_placeholders=tasmota_meter_placeholders(self._tasmota_reading),
+        )
 
     async def async_step_meter(
         self, user_input: dict[str, Any] | None = None

@@ -77,6 +77,8 @@ class SmartMeterSensor(BeNextMeterEntity[P1Coordinator], RestoreSensor):
     @callback
     def _value_written(self) -> None:
         self._attr_native_value = self.coordinator.values[self.entity_description.key]
+        # The first value can make the entity available: a later loss must be written too.
+        self._was_available = self.available
         self.async_write_ha_state()
 
     @callback

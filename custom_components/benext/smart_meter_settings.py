@@ -132,3 +132,21 @@ def settings_from_detected(
         mbus=(),
     )
     return empty.with_reading(meter.reading) if meter.reading is not None else empty
+
+
+def settings_from_reading(reading: P1Reading) -> SmartMeterSettings:
+    """The settings of a meter heard through a reader that sends its values (Tasmota, gPlug).
+
+    Such a reader sends no telegram, so no DSMR variant, maker or model is known.
+    """
+    empty = SmartMeterSettings(
+        version=None,
+        key=None,
+        serial=reading.equipment_id,
+        manufacturer=None,
+        model=None,
+        quantities=frozenset(),
+        has_tariff=False,
+        mbus=(),
+    )
+    return empty.with_reading(reading)

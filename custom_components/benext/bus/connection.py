@@ -21,6 +21,9 @@ class Transport(StrEnum):
     # P1 smart meter
     SERIAL = "serial"
     NETWORK = "network"
+    # A Tasmota-based P1 reader (gPlug): its MQTT SENSOR messages, or its HTTP API polled
+    TASMOTA_MQTT = "tasmota_mqtt"
+    TASMOTA_HTTP = "tasmota_http"
     # RS485 Modbus
     RTU = "rtu"
     TCP = "tcp"
@@ -31,21 +34,31 @@ class Transport(StrEnum):
 
 
 TRANSPORTS: dict[Bus, tuple[Transport, ...]] = {
-    Bus.P1: (Transport.SERIAL, Transport.NETWORK),
+    Bus.P1: (
+        Transport.SERIAL,
+        Transport.NETWORK,
+        Transport.TASMOTA_MQTT,
+        Transport.TASMOTA_HTTP,
+    ),
     Bus.MODBUS: (Transport.RTU, Transport.TCP, Transport.RTU_OVER_TCP),
     Bus.WMBUS: (Transport.HTTP, Transport.MANAGED),
 }
 
 SERIAL_TRANSPORTS = frozenset({Transport.SERIAL, Transport.RTU})
-NETWORK_TRANSPORTS = frozenset({Transport.NETWORK, Transport.TCP, Transport.RTU_OVER_TCP})
+NETWORK_TRANSPORTS = frozenset(
+    {Transport.NETWORK, Transport.TCP, Transport.RTU_OVER_TCP, Transport.TASMOTA_HTTP}
+)
 # Buses whose data is pushed to us: nothing can be checked before the first telegram.
-PUSH_TRANSPORTS = frozenset({Transport.HTTP})
+PUSH_TRANSPORTS = frozenset({Transport.HTTP, Transport.TASMOTA_MQTT})
+# P1 readers that send Tasmota JSON (values), not DSMR telegrams.
+TASMOTA_TRANSPORTS = frozenset({Transport.TASMOTA_MQTT, Transport.TASMOTA_HTTP})
 
 DEFAULT_MODBUS_TCP_PORT = 502
 # BeNext sets every kWh meter on the RS485 bus to 9600 baud 8N1.
 DEFAULT_MODBUS_BAUDRATE = 9600
 # DSMR 4 and 5 meters send at 115200 baud 8N1 (DSMR 2.2 and 3 use 9600 7E1).
 DEFAULT_P1_BAUDRATE = 115200
+DEFAULT_TASMOTA_HTTP_PORT = 80
 DEFAULT_WMBUS_RADIO = "auto:t1"
 
 
@@ -81,6 +94,8 @@ class BusConnection:
     # bearer token it must send, if one is set.
     webhook_id: str | None = None
     token: str | None = None
+    # A Tasmota reader over MQTT: its device topic, as in `tele/<topic>/SENSOR`.
+    topic: str | None = None
 
     def __post_init__(self) -> None:
         """Reject settings that do not fit the transport."""
@@ -92,6 +107,8 @@ class BusConnection:
             raise ValueError(f"{self.transport} needs a host and port")
         if self.transport is Transport.MANAGED and not self.radio:
             raise ValueError("a managed wmbusmeters needs a radio device")
+        if self.transport is Transport.TASMOTA_MQTT and not self.topic:
+            raise ValueError("a Tasmota reader over MQTT needs its topic")
 
     @property
     def is_push(self) -> bool:
@@ -100,13 +117,15 @@ class BusConnection:
 
     @property
     def endpoint(self) -> str | None:
-        """What this connection occupies in the home: a port, a host:port, or a radio."""
+        """What this connection occupies in the home: a port, a host:port, a radio or a topic."""
         if self.serial is not None:
             return self.serial.device
         if self.network is not None:
             return f"{self.network.host}:{self.network.port}"
         if self.transport is Transport.MANAGED:
             return self.radio_device
+        if self.topic is not None:
+            return f"mqtt:{self.topic}"
         return None
 
     @property
@@ -129,6 +148,8 @@ class BusConnection:
             data["webhook_id"] = self.webhook_id
         if self.token is not None:
             data["token"] = self.token
+        if self.topic is not None:
+            data["topic"] = self.topic
         return data
 
     @classmethod
@@ -144,4 +165,5 @@ class BusConnection:
             radio=data.get("radio"),
             webhook_id=data.get("webhook_id"),
             token=data.get("token"),
+            topic=data.get("topic"),
         )

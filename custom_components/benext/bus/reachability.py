@@ -39,7 +39,10 @@ CHECK_TIMEOUT = 5.0
 async def async_check_reachable(connection: BusConnection) -> None:
     """Raise BusUnreachableError when the bus cannot be reached now.
 
-    A push bus (wmbusmeters posting to our endpoint) has nothing to reach: it passes.
+    A push bus (wmbusmeters posting to our endpoint) has nothing to reach: it passes, and
+    so does a Tasmota reader over MQTT, which is reached through Home Assistant's MQTT
+    integration (the P1 coordinator follows it). A Tasmota reader polled over HTTP is
+    checked like any network bus: its port must accept a connection.
     """
     if connection.network is not None:
         await _async_check_network(connection.network)

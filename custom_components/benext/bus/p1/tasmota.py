@@ -35,8 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
+import json
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from .reading import P1Quantity, P1Reading, Tariff
 from .telegram_mapping import decode_identifier
@@ -73,8 +75,54 @@ TARIFF_FIELDS = ("tariff", "Tariff")
 GPLUG_METER = "z"
 
 
+class TasmotaRejection(StrEnum):
+    """Why a reader's message or answer gave no reading; the values are counter names."""
+
+    INVALID_JSON = "invalid_json"
+    NO_METER_VALUES = "no_meter_values"
+    HTTP_STATUS = "http_status"
+    TIMEOUT = "timeout"
+
+
 class TasmotaPayloadError(ValueError):
     """The JSON carries no value of a smart meter."""
+
+    rejection: ClassVar[TasmotaRejection] = TasmotaRejection.NO_METER_VALUES
+
+
+class TasmotaJsonError(TasmotaPayloadError):
+    """The payload is not a JSON object."""
+
+    rejection: ClassVar[TasmotaRejection] = TasmotaRejection.INVALID_JSON
+
+
+def device_topic(text: str) -> str:
+    """The device's topic in what a user typed: `gPlug`, or the whole `tele/gPlug/SENSOR`."""
+    topic = text.strip().strip("/")
+    topic = topic.removeprefix("tele/").removesuffix("/SENSOR")
+    return topic.strip("/")
+
+
+def sensor_topic(topic: str) -> str:
+    """Where Tasmota publishes the sensors of the device with this topic."""
+    return f"tele/{topic}/SENSOR"
+
+
+def reading_from_tasmota_json(
+    raw: str | bytes | bytearray, *, swapped_tariffs: bool = False
+) -> P1Reading:
+    """The reading in a raw MQTT message or HTTP answer.
+
+    Raises TasmotaJsonError when it is not a JSON object, TasmotaPayloadError when it
+    holds no meter value.
+    """
+    try:
+        payload = json.loads(raw)
+    except ValueError as err:  # also UnicodeDecodeError: bytes that are not UTF-8
+        raise TasmotaJsonError(f"not JSON: {err}") from err
+    if not isinstance(payload, Mapping):
+        raise TasmotaJsonError(f"not a JSON object: {type(payload).__name__}")
+    return reading_from_tasmota(payload, swapped_tariffs=swapped_tariffs)
 
 
 def reading_from_tasmota(payload: Mapping[str, Any], *, swapped_tariffs: bool = False) -> P1Reading:
