@@ -10,7 +10,6 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigFlow,
     ConfigFlowResult,
     ConfigSubentry,
     ConfigSubentryData,
@@ -51,13 +50,10 @@ from .bus.p1.probe import ProbedMeter
 from .bus.p1.reading import P1Reading
 from .bus.p1.tasmota import device_topic
 from .bus.reachability import BusUnreachableError, async_check_reachable
-from .bus.wmbus.drivers import driver_info
 from .const import (
     CONF_BAUDRATE,
     CONF_BYTESIZE,
     CONF_DEVICE,
-    CONF_KEY,
-    CONF_METER_ID,
     CONF_MODBUS_FAILED_POLLS,
     CONF_MODBUS_POLL_INTERVAL,
     CONF_NAME,
@@ -65,7 +61,6 @@ from .const import (
     CONF_P1_TOTAL_INTERVAL,
     CONF_PARITY,
     CONF_RADIO,
-    CONF_ROLE,
     CONF_STOPBITS,
     CONF_TOKEN,
     CONF_TRANSPORT,
@@ -86,8 +81,6 @@ from .const import (
     SUBENTRY_WMBUS_METER,
     TRANSPORT_NONE,
 )
-from .domain.roles import Role
-from .domain.wmbus_roles import roles_for_meter_kind
 from .hub import configured_buses, meters_on_bus
 from .kwh_meter_flow import KwhMeterSubentryFlow
 from .p1_tasmota_flow import (
@@ -107,14 +100,8 @@ from .smart_meter_flow import (
     smart_meter_subentry,
 )
 from .smart_meter_settings import SmartMeterSettings, settings_from_reading
-from .wmbus_meter_flow import (
-    WmbusMeterSubentryFlow,
-    async_wmbus_meter_title,
-    discovery_unique_id,
-    role_selector,
-    taken_meter_ids,
-)
-from .wmbus_meter_settings import WmbusMeterSettings, normalize_key
+from .wmbus_discovery_flow import WmbusDiscoverySteps
+from .wmbus_meter_flow import WmbusMeterSubentryFlow
 from .wmbus_webhook import async_endpoint_url
 
 BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
@@ -163,7 +150,7 @@ WMBUS_MANAGED_SCHEMA = probatio.Schema(
 WMBUS_HTTP_SCHEMA = probatio.Schema({probatio.Optional(CONF_TOKEN): TextSelector()})
 
 
-class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
+class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
     """Set up an installation: its name, then each bus in turn."""
 
     VERSION = 1
@@ -171,6 +158,7 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def __init__(self) -> None:
         """Start with no bus configured."""
+        super().__init__()
         self._title = ""
         self._buses: dict[Bus, BusConnection] = {}
         # Modbus TCP and RTU over TCP share the network settings step.
@@ -179,9 +167,8 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
         self._p1_probed: ProbedMeter | None = None
         self._p1_tasmota_reading: P1Reading | None = None
         self._smart_meter: SmartMeterSettings | None = None
-        # The endpoint a new wM-Bus bus gets, and the meter a discovery offers.
+        # The endpoint a new wM-Bus bus gets.
         self._webhook_id = webhook.async_generate_id()
-        self._discovered: dict[str, Any] = {}
 
     @staticmethod
     @callback
@@ -304,73 +291,6 @@ class BeNextConfigFlow(ConfigFlow, domain=DOMAIN):
                 WMBUS_HTTP_SCHEMA, {CONF_TOKEN: token or ""}
             ),
             description_placeholders={"url": async_endpoint_url(self.hass, webhook_id)},
-        )
-
-    async def async_step_integration_discovery(
-        self, discovery_info: dict[str, Any]
-    ) -> ConfigFlowResult:
-        """A wM-Bus meter that no subentry claims was heard by an installation."""
-        meter_id = discovery_info[CONF_METER_ID]
-        await self.async_set_unique_id(discovery_unique_id(meter_id))
-        self._abort_if_unique_id_configured()
-        entry = self.hass.config_entries.async_get_entry(discovery_info["entry_id"])
-        if entry is None or meter_id in taken_meter_ids(entry):
-            return self.async_abort(reason="already_configured")
-        self._discovered = discovery_info
-        self.context["title_placeholders"] = {"meter_id": meter_id}
-        return await self.async_step_wmbus_discovered()
-
-    async def async_step_wmbus_discovered(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Add the meter heard to the installation that heard it."""
-        found = self._discovered
-        entry = self.hass.config_entries.async_get_entry(found["entry_id"])
-        if entry is None:
-            return self.async_abort(reason="already_configured")
-        info = driver_info(found["driver"])
-        roles = roles_for_meter_kind(info.kind.value)
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            key = normalize_key(user_input.get(CONF_KEY))
-            if key is None:
-                errors[CONF_KEY] = "invalid_key_format"
-            else:
-                settings = WmbusMeterSettings(
-                    meter_id=found[CONF_METER_ID],
-                    driver=found["driver"],
-                    key=key or None,
-                    role=Role(user_input[CONF_ROLE]),
-                )
-                self.hass.config_entries.async_add_subentry(
-                    entry,
-                    ConfigSubentry(
-                        data=MappingProxyType(settings.as_data()),
-                        subentry_type=SUBENTRY_WMBUS_METER,
-                        title=await async_wmbus_meter_title(
-                            self.hass, settings.role, settings.meter_id
-                        ),
-                        unique_id=settings.meter_id,
-                    ),
-                )
-                return self.async_abort(reason="wmbus_meter_added")
-        rssi = found.get("rssi_dbm")
-        return self.async_show_form(
-            step_id="wmbus_discovered",
-            data_schema=probatio.Schema(
-                {
-                    probatio.Required(CONF_ROLE, default=roles[0].value): role_selector(roles),
-                    probatio.Optional(CONF_KEY, default=""): TextSelector(),
-                }
-            ),
-            description_placeholders={
-                "meter_id": found[CONF_METER_ID],
-                "product": " ".join(p for p in (info.manufacturer, info.model) if p)
-                or found["driver"],
-                "rssi": f"{rssi:.0f}" if isinstance(rssi, int | float) else "?",
-                "installation": entry.title,
-            },
-            errors=errors,
         )
 
     async def async_step_p1_meter(

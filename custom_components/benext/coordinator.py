@@ -101,7 +101,14 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         )
 
     def _raise_if_silent(self, now: datetime) -> None:
-        if self.last_contact is None or now - self.last_contact > PUSH_SILENCE_LIMIT:
+        if self.last_contact is None:
+            # Not a fault yet: wireless meters may take minutes to send after a start.
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="bus_waiting",
+                translation_placeholders={"bus": self.bus.value},
+            )
+        if now - self.last_contact > PUSH_SILENCE_LIMIT:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="bus_silent",
