@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util.unit_conversion import EnergyConverter
 import pytest
 
@@ -85,3 +87,31 @@ async def test_every_fixture_value_reaches_its_entity(
             unit = state.attributes.get("unit_of_measurement")
             shown = EnergyConverter.convert(shown, UnitOfEnergy.KILO_WATT_HOUR, unit)
         assert float(state.state) == pytest.approx(shown, abs=1e-6), name
+
+
+async def test_auto_driver_meter_shows_its_kind_once_heard(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """A meter added as "auto" gets its maker, model and alarms from its first telegram."""
+    fixture = WMBUS_FIXTURES[3]  # Multical 21 with a LEAK
+    meter = replace(meter_of(fixture), driver="auto")
+    entry = wmbus_entry([meter])
+    assert await setup_integration(hass, entry)
+    assert state_of(hass, "binary_sensor", fixture.meter_id, "leak_alarm") is None
+    url = await endpoint_url(hass, hass_client_no_auth)
+
+    await async_post_with_wmbusmeters(url, [fixture])
+    await hass.async_block_till_done()
+
+    leak = state_of(hass, "binary_sensor", fixture.meter_id, "leak_alarm")
+    assert leak is not None
+    assert leak.state == "on"
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, meter.subentry_id), entry.entry_id
+    )
+    assert device is not None
+    assert (device.manufacturer, device.model) == ("Kamstrup", "Multical 21")
+    stored = entry.subentries[meter.subentry_id].data
+    assert stored["detected_driver"] == "multical21"
+    assert "total_m3" in stored["fields"]
+    assert entry.state is ConfigEntryState.LOADED

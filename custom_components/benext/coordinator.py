@@ -59,6 +59,10 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         )
         self.connection = connection
         self.last_contact: datetime | None = None
+        if connection.is_push:
+            # Offline until the first telegram, which is no failure worth logging: a
+            # failure is logged only when a bus that was up goes down.
+            self.last_update_success = False
 
     @property
     def reading_max_age(self) -> timedelta:

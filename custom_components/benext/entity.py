@@ -56,12 +56,13 @@ class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[Coordina
         entry: BeNextConfigEntry,
         subentry: ConfigSubentry,
         key: str,
+        device_info: DeviceInfo | None = None,
     ) -> None:
-        """Initialize the entity on the meter's device."""
+        """Initialize the entity on the meter's device (its info, if already built)."""
         super().__init__(coordinator)
         self.subentry_id = subentry.subentry_id
         self._attr_unique_id = f"{subentry.subentry_id}_{key}"
-        self._attr_device_info = meter_device_info(entry, subentry)
+        self._attr_device_info = device_info or meter_device_info(entry, subentry)
 
 
 def meter_device_info(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import discovery_flow, issue_registry as ir
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 
 from .bus.connection import BusConnection
@@ -62,6 +63,8 @@ class WmbusMeter:
     # The last telegram shown, with any refused total replaced by its last good value.
     telegram: WmbusTelegram | None = None
     heard_at: datetime | None = None
+    # Built once and shared by the meter's entities: a block of flats has thousands.
+    device_info: DeviceInfo | None = None
     guards: dict[str, TotalGuard] = field(default_factory=dict)
     listeners: list[CALLBACK_TYPE] = field(default_factory=list)
     wrong_key: bool = False
@@ -222,10 +225,13 @@ class WmbusCoordinator(BusCoordinator):
         if heard.issubset(settings.fields) and settings.detected_driver == telegram.driver:
             return
         meter.settings = settings.with_heard(telegram.driver, heard)
-        for adder in self._entity_adders:
-            adder(meter)
+        if settings.detected_driver != telegram.driver:
+            meter.device_info = None
+        # Stored first: the new entities' device info is read from the subentry.
         if self.on_meter_widened is not None:
             self.on_meter_widened(meter)
+        for adder in self._entity_adders:
+            adder(meter)
 
     def _note_unknown(self, telegram: WmbusTelegram, now: datetime) -> None:
         self.heard[telegram.meter_id] = HeardMeter(

@@ -46,6 +46,7 @@ class Named:
     # The text field holding the date a value belongs to, shown as an attribute.
     date_field: str | None = None
     precision: int | None = None
+    enabled: bool = True
 
 
 _TOTAL = SensorStateClass.TOTAL_INCREASING
@@ -80,10 +81,18 @@ WATER_METER_FIELDS: Mapping[str, Named] = {
     "external_temperature_c": Named("ambient_temperature", SensorDeviceClass.TEMPERATURE),
     "min_external_temperature_c": Named("min_ambient_temperature", SensorDeviceClass.TEMPERATURE),
     "target_m3": Named(
-        "volume_at_target_date", SensorDeviceClass.WATER, None, date_field="target_date"
+        "volume_at_target_date",
+        SensorDeviceClass.WATER,
+        None,
+        date_field="target_date",
+        enabled=False,
     ),
     "consumption_at_set_date_m3": Named(
-        "volume_at_target_date", SensorDeviceClass.WATER, None, date_field="set_datetime"
+        "volume_at_target_date",
+        SensorDeviceClass.WATER,
+        None,
+        date_field="set_datetime",
+        enabled=False,
     ),
     "total_backward_m3": Named("backward_volume", SensorDeviceClass.WATER, _TOTAL),
     "battery_pct": Named("battery", SensorDeviceClass.BATTERY, category=EntityCategory.DIAGNOSTIC),
@@ -175,6 +184,7 @@ METER_STATUS = WmbusSensorDescription(
     key=STATUS_FIELD,
     translation_key="meter_status",
     entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
     value_fn=lambda telegram: telegram.texts.get(STATUS_FIELD),
 )
 BATTERY_VOLTAGE = WmbusSensorDescription(
@@ -223,6 +233,7 @@ def _named(name: str, named: Named) -> WmbusSensorDescription:
         suggested_unit_of_measurement=named.suggested_unit,
         suggested_display_precision=named.precision,
         entity_category=named.category,
+        entity_registry_enabled_default=named.enabled,
         value_fn=lambda telegram: telegram.values.get(name),
         attributes_fn=(
             (lambda telegram: _date_attribute(telegram.texts.get(date_field)))

@@ -8,7 +8,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import BeNextMeterEntity
+from .entity import BeNextMeterEntity, meter_device_info
 from .hub import BeNextConfigEntry
 from .wmbus_coordinator import WmbusCoordinator, WmbusMeter
 
@@ -24,7 +24,10 @@ class WmbusEntity(BeNextMeterEntity[WmbusCoordinator]):
         key: str,
     ) -> None:
         """Initialize the entity on the meter's device."""
-        super().__init__(coordinator, entry, entry.subentries[meter.subentry_id], key)
+        subentry = entry.subentries[meter.subentry_id]
+        if meter.device_info is None:
+            meter.device_info = meter_device_info(entry, subentry)
+        super().__init__(coordinator, entry, subentry, key, meter.device_info)
         self.meter = meter
         self._was_available: bool | None = None
 

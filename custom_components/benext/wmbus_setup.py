@@ -8,10 +8,11 @@ from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
 from .bus.connection import DEFAULT_WMBUS_RADIO, Bus, BusConnection, Transport
 from .bus.wmbus.config_text import MeterLine
+from .bus.wmbus.drivers import driver_info
 from .bus.wmbus.log_lines import undecryptable_meter_id
 from .bus.wmbus.process import ManagedSettings, WmbusmetersRunner, find_wmbusmeters
 from .const import DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
@@ -52,9 +53,23 @@ def wmbus_coordinator(
     def store(meter: WmbusMeter) -> None:
         # What the meter sends is kept, so its entities exist from the start next time.
         subentry = entry.subentries.get(meter.subentry_id)
-        if subentry is not None:
-            hass.config_entries.async_update_subentry(
-                entry, subentry, data={**subentry.data, **meter.settings.as_data()}
+        if subentry is None:
+            return
+        hass.config_entries.async_update_subentry(
+            entry, subentry, data={**subentry.data, **meter.settings.as_data()}
+        )
+        # A meter set to "auto" names its maker and model once its driver is known.
+        registry = dr.async_get(hass)
+        device = registry.async_get_device_by_identifier(
+            (DOMAIN, meter.subentry_id), entry.entry_id
+        )
+        if device is not None:
+            driver = driver_info(meter.settings.effective_driver)
+            registry.async_update_device(
+                device.id,
+                manufacturer=driver.manufacturer,
+                model=driver.model,
+                model_id=driver.driver,
             )
 
     coordinator.on_meter_widened = store
