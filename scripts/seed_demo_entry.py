@@ -4,11 +4,18 @@ Usage: `python scripts/seed_demo_entry.py config`.
 
 If `<config>/.storage/core.config_entries` holds no `benext` entry, one is added (the
 entries already there are kept) that points at the simulated home's peers
-(`scripts/simulated_home`), with its three kWh meters as subentries. The file is
-written in Home Assistant's own storage format, built with its own classes, so it is
-exactly what Home Assistant would write after adding the installation from the UI.
-Run it while Home Assistant is stopped: Home Assistant keeps the file in memory and
-overwrites it.
+(`scripts/simulated_home`): the P1 port and the RS485 bus with its three kWh meters,
+and the wireless M-Bus bus, whose wmbusmeters posts to a fixed webhook id with a fixed
+token, with its four meters. Each meter is a subentry. The file is written in Home
+Assistant's own storage format, built with its own classes, so it is exactly what Home
+Assistant would write after adding the installation from the UI. Run it while Home
+Assistant is stopped: Home Assistant keeps the file in memory and overwrites it.
+
+An entry that exists is never changed: a demo installation seeded before a bus was
+added to it (wM-Bus, for one) stays without it. To get the current one, delete the
+BeNext installations (in Home Assistant: Settings, Devices & services, BeNext, Delete;
+or, with Home Assistant stopped, their `"domain":"benext"` objects in
+`config/.storage/core.config_entries`); the next `scripts/develop` seeds it again.
 """
 
 from __future__ import annotations
@@ -16,24 +23,49 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import sys
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from simulated_home import endpoints
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigSubentryData
 
 DOMAIN = "benext"
 TITLE = "Demo home"
 ENGLISH = Path(__file__).parent.parent / "custom_components" / DOMAIN / "translations" / "en.json"
 
 
+# The wM-Bus roles' English names, where translations/en.json does not have them yet.
+WMBUS_ROLE_NAMES = {
+    "space_heating": "Space heating",
+    "hot_tap_water": "Hot tap water",
+    "cold_water": "Cold water",
+    "indoor_climate": "Indoor climate",
+    "radiator": "Radiator",
+}
+
+
+def _role_options(selector: str) -> dict[str, str]:
+    translations = json.loads(ENGLISH.read_text(encoding="utf-8"))
+    options: dict[str, str] = translations.get("selector", {}).get(selector, {}).get("options", {})
+    return options
+
+
 def role_names() -> dict[str, str]:
     """The kWh meter roles' English names, as the subentry flow titles a meter."""
-    translations = json.loads(ENGLISH.read_text(encoding="utf-8"))
-    return translations["selector"]["kwh_meter_role"]["options"]
+    return _role_options("kwh_meter_role")
 
 
-def demo_entry_data() -> dict:
-    """The installation: P1 and RS485 Modbus, both reached over the network."""
+def wmbus_role_names() -> dict[str, str]:
+    """The wM-Bus meter roles' English names, as the subentry flow titles a meter."""
+    return WMBUS_ROLE_NAMES | _role_options("wmbus_meter_role")
+
+
+def demo_entry_data() -> dict[str, Any]:
+    """The installation: P1 and RS485 Modbus over the network, wM-Bus posted to a webhook."""
     return {
         "p1": {
             "transport": "network",
@@ -43,13 +75,18 @@ def demo_entry_data() -> dict:
             "transport": "tcp",
             "network": {"host": endpoints.HOST, "port": endpoints.MODBUS_PORT},
         },
+        "wmbus": {
+            "transport": "http",
+            "webhook_id": endpoints.WMBUS_WEBHOOK_ID,
+            "token": endpoints.WMBUS_TOKEN,
+        },
     }
 
 
-def demo_subentries() -> list[dict]:
-    """One kwh_meter subentry per meter of the simulated RS485 bus."""
+def demo_subentries() -> list[ConfigSubentryData]:
+    """One subentry per meter: kwh_meter on the RS485 bus, wmbus_meter for wireless ones."""
     names = role_names()
-    return [
+    kwh_meters: list[ConfigSubentryData] = [
         {
             "data": {"role": role, "address": address, "model": model},
             "subentry_type": "kwh_meter",
@@ -58,6 +95,18 @@ def demo_subentries() -> list[dict]:
         }
         for address, (role, model) in endpoints.KWH_METERS.items()
     ]
+    wmbus_names = wmbus_role_names()
+    # The simulated meters send unencrypted or already decrypted telegrams: no key.
+    wmbus_meters: list[ConfigSubentryData] = [
+        {
+            "data": {"meter_id": meter_id, "driver": driver, "key": None, "role": role},
+            "subentry_type": "wmbus_meter",
+            "title": f"{wmbus_names[role]} · wM-Bus {meter_id}",
+            "unique_id": meter_id,
+        }
+        for meter_id, (role, driver) in endpoints.WMBUS_METERS.items()
+    ]
+    return kwh_meters + wmbus_meters
 
 
 def main(config_dir: Path) -> int:
@@ -81,7 +130,7 @@ def main(config_dir: Path) -> int:
 
     entry = ConfigEntry(
         data=demo_entry_data(),
-        discovery_keys={},
+        discovery_keys=MappingProxyType({}),
         domain=DOMAIN,
         minor_version=1,
         options={"modbus_poll_interval": 30},

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs inside the environment (see scripts/develop): seeds the demo installation, starts
 # the simulated home in the background, then Home Assistant, waits for it, and stops
-# the simulated home when Home Assistant exits.
+# the simulated home when Home Assistant exits. The simulated home's wireless M-Bus
+# meters go through the real wmbusmeters, which posts them to the demo installation's
+# webhook on Home Assistant ($SIM_WMBUS_URL) once that is up; a config seeded before
+# wM-Bus existed has no such webhook (see scripts/seed_demo_entry.py to re-seed it).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -44,7 +47,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 PYTHONPATH="$REPO/scripts" python -m simulated_home \
-    --host "$SIM_HOST" --p1-port "$SIM_P1_PORT" --modbus-port "$SIM_MODBUS_PORT" &
+    --host "$SIM_HOST" --p1-port "$SIM_P1_PORT" --modbus-port "$SIM_MODBUS_PORT" \
+    --wmbus-url "$SIM_WMBUS_URL" &
 sim_pid=$!
 # Home Assistant checks the buses when it sets the entry up: the peers must be listening.
 for attempt in $(seq 100); do
@@ -62,9 +66,16 @@ done
 # up, which nothing here needs.
 skip=()
 command -v g++ >/dev/null 2>&1 || skip=(--skip-pip-packages pymicro-vad,pyspeex-noise)
-PYTHONPATH="$REPO" hass --config "$CONFIG" "${skip[@]}" "$@" &
-hass_pid=$!
-status=0
-wait "$hass_pid" || status=$?
-hass_pid=""
+# Home Assistant exits with 100 when it restarts itself (Restart in the UI, or reverting
+# an HTTP configuration nobody confirmed within 5 minutes): it is started again, and the
+# simulated home keeps running, so the wM-Bus meters' posts resume once it is back.
+while true; do
+    PYTHONPATH="$REPO" hass --config "$CONFIG" "${skip[@]}" "$@" &
+    hass_pid=$!
+    status=0
+    wait "$hass_pid" || status=$?
+    hass_pid=""
+    ((status == 100)) || break
+    printf 'develop: Home Assistant restarts\n' >&2
+done
 exit "$status"

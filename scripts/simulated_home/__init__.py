@@ -15,6 +15,12 @@ without a server), filled in from `grid.py` (the grid connection: `household.py`
 appliances plus the kWh meters' loads) and `mbus_channel.py` (gas or heat), rendered
 by `dsmr_telegram.py`.
 
+Wireless M-Bus: `wmbus.py` runs the real wmbusmeters on `stdin:hex` and writes it each
+meter's telegram when due (`wmbus_telegrams.py`: fixture telegrams whose values
+`wmbus_frames.py` rewrites from `wmbus_meters.py`'s heat, water and room readings, with a
+leak now and then); wmbusmeters posts them through its `shell=` line with curl
+(`wmbus_config.py`) to the demo installation's webhook.
+
 `dsmr5_nl_iskra_gas.txt` is a real DSMR 5 telegram from the test data of the dsmr_parser
 library (ndokter/dsmr_parser, `test/example_telegrams.py`, `TELEGRAM_V5`, tag v1.6.0),
 kept byte for byte (CRLF line ends, CRC 6EEE), so it carries no comment itself: see `p1.py`.

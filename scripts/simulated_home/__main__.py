@@ -11,6 +11,7 @@ from typing import Protocol
 from . import endpoints
 from .p1 import P1Peer
 from .rs485_home import HomeRs485Bus
+from .wmbus import WmbusPeer
 
 
 class _Peer(Protocol):
@@ -24,6 +25,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--host", default=endpoints.HOST, help="address to listen on")
     parser.add_argument("--p1-port", type=int, default=endpoints.P1_PORT)
     parser.add_argument("--modbus-port", type=int, default=endpoints.MODBUS_PORT)
+    parser.add_argument(
+        "--wmbus-url", default=endpoints.WMBUS_URL, help="where wmbusmeters posts the telegrams"
+    )
+    parser.add_argument(
+        "--wmbus-token", default=endpoints.WMBUS_TOKEN, help="its bearer token ('' for none)"
+    )
     parser.add_argument("--debug", action="store_true", help="log the peers' traffic")
     return parser.parse_args()
 
@@ -37,6 +44,7 @@ async def _run(args: argparse.Namespace) -> None:
     peers: list[_Peer] = [
         P1Peer(args.host, args.p1_port),
         HomeRs485Bus(args.host, args.modbus_port),
+        WmbusPeer(args.wmbus_url, args.wmbus_token or None),
     ]
     started: list[_Peer] = []
     try:

@@ -3,22 +3,31 @@
 P1: reads telegrams off the TCP stream with dsmr_parser's own buffer and parses each
 with the DSMR 5 specification (CRC checked). Modbus: reads every kWh meter's voltage,
 frequency, energy totals and serial number with a pymodbus client, from the registers
-its model keeps them in, and checks they are plausible. Exits non-zero on a failure.
+its model keeps them in, and checks they are plausible. wM-Bus, which posts instead of
+answering: decodes each meter's telegram of this moment with the real wmbusmeters and
+checks its values; then, if Home Assistant runs, posts one of them to the demo
+installation's webhook as the simulated home's wmbusmeters does, and checks that it is
+accepted. Exits non-zero on a failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
+import shutil
 import sys
+import time
+from typing import Any
 
+import aiohttp
 from dsmr_parser import telegram_specifications
 from dsmr_parser.clients.telegram_buffer import TelegramBuffer
 from dsmr_parser.parsers import TelegramParser
 from pymodbus.client import AsyncModbusTcpClient
 
-from . import endpoints
+from . import endpoints, wmbus_telegrams
 
 
 async def check_p1(host: str, port: int, count: int) -> None:
@@ -114,15 +123,85 @@ async def check_modbus(host: str, port: int) -> None:
         client.close()
 
 
+async def decode_wmbus(meter: wmbus_telegrams.SimulatedWmbusMeter, ts: float) -> dict[str, Any]:
+    """The JSON that wmbusmeters prints for the meter's telegram at an instant."""
+    process = await asyncio.create_subprocess_exec(
+        "wmbusmeters",
+        "--format=json",
+        meter.telegram(ts).hex().upper(),
+        meter.role,
+        meter.driver,
+        meter.meter_id,
+        "NOKEY",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    if not out.strip():
+        raise RuntimeError(f"wmbusmeters decoded nothing for {meter.meter_id}: {err.decode()}")
+    decoded: dict[str, Any] = json.loads(out)
+    return decoded
+
+
+def _check_wmbus_values(meter: wmbus_telegrams.SimulatedWmbusMeter, decoded: dict[str, Any]) -> str:
+    """What the check shows of a decoded telegram; raises when it is implausible."""
+    if decoded.get("id") != meter.meter_id or decoded.get("meter") != meter.driver:
+        raise RuntimeError(
+            f"{meter.meter_id}: decoded as {decoded.get('meter')} {decoded.get('id')}"
+        )
+    if meter.driver == "cma12w":
+        if not 10 <= decoded["current_temperature_c"] <= 30:
+            raise RuntimeError(f"{meter.meter_id}: implausible room temperature")
+        return f"{decoded['current_temperature_c']} degC"
+    if decoded["total_m3"] <= 0 or decoded["status"] not in {"OK", "LEAK"}:
+        raise RuntimeError(f"{meter.meter_id}: implausible total or status")
+    if meter.driver == "qualcosonic":
+        return (
+            f"{decoded['total_heat_energy_kwh']:.0f} kWh, {decoded['total_m3']} m3,"
+            f" {decoded['power_kw']} kW, status {decoded['status']}"
+        )
+    return f"{decoded['total_m3']} m3, status {decoded['status']}"
+
+
+async def check_wmbus(url: str, token: str | None) -> None:
+    """Decode every meter's telegram with wmbusmeters, then post one to Home Assistant."""
+    if shutil.which("wmbusmeters") is None:
+        print("wM-Bus: wmbusmeters not found, not checked")
+        return
+    now = time.time()
+    decoded = {}
+    for meter in wmbus_telegrams.METERS:
+        decoded[meter.meter_id] = await decode_wmbus(meter, now)
+        shown = _check_wmbus_values(meter, decoded[meter.meter_id])
+        print(f"wM-Bus {meter.role} ({meter.driver} {meter.meter_id}): {shown}")
+    meter = wmbus_telegrams.METERS[0]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session,
+            session.post(url, json=decoded[meter.meter_id], headers=headers) as response,
+        ):
+            answer = (await response.text()).strip()
+    except aiohttp.ClientConnectionError:
+        print(f"wM-Bus: nothing answers at {url} (Home Assistant not running?): not posted")
+        return
+    if response.status != 200:
+        raise RuntimeError(f"{url} answered {response.status} to {meter.meter_id}: {answer}")
+    print(f"wM-Bus: {url} accepted {meter.role} {meter.meter_id}: {answer}")
+
+
 async def _main() -> None:
     parser = argparse.ArgumentParser(prog="python -m simulated_home.check")
     parser.add_argument("--host", default=endpoints.HOST)
     parser.add_argument("--p1-port", type=int, default=endpoints.P1_PORT)
     parser.add_argument("--modbus-port", type=int, default=endpoints.MODBUS_PORT)
     parser.add_argument("--telegrams", type=int, default=5)
+    parser.add_argument("--wmbus-url", default=endpoints.WMBUS_URL)
+    parser.add_argument("--wmbus-token", default=endpoints.WMBUS_TOKEN)
     args = parser.parse_args()
     await check_modbus(args.host, args.modbus_port)
     await check_p1(args.host, args.p1_port, args.telegrams)
+    await check_wmbus(args.wmbus_url, args.wmbus_token or None)
 
 
 if __name__ == "__main__":
