@@ -49,7 +49,6 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dt_time
 import gc
-import logging
 from pathlib import Path
 import sqlite3
 import statistics
@@ -68,6 +67,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_test_home_assistant,
 )
 
+from benchmarks.logged import reported_logs
 from custom_components.benext.bus.connection import BusConnection
 from custom_components.benext.bus.p1.detection import detect
 from custom_components.benext.bus.p1.versions import DsmrVersion, LineSettings
@@ -288,20 +288,6 @@ class Hour:
     lags: LagTracker = field(default_factory=LagTracker)
     refresh_ns: list[int] = field(default_factory=list)
     ours_counters: str = ""
-
-
-class LogCollector(logging.Handler):
-    """Keeps the warnings and errors that were logged, to show them after the table."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: Counter[tuple[str, str]] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        first_line = record.getMessage().splitlines()[0][:200]
-        if record.exc_info and record.exc_info[1] is not None:
-            first_line += f" [{type(record.exc_info[1]).__name__}: {record.exc_info[1]}]"
-        self.records[(record.name, first_line)] += 1
 
 
 def core_entry(serial: str, gas_serial: str) -> MockConfigEntry:
@@ -657,20 +643,12 @@ def main() -> None:
     parser.add_argument("--day-hour", type=int, default=12, help="local start of the day hour")
     parser.add_argument("--night-hour", type=int, default=2, help="local start of the night hour")
     args = parser.parse_args()
-    collector = LogCollector()
-    logging.getLogger().setLevel(logging.WARNING)
-    logging.getLogger().addHandler(collector)
     print(
         "# P1: Home Assistant's `dsmr` and ours, fed the same DSMR 5 telegrams with gas, "
         "one per simulated second"
     )
-    asyncio.run(run(args))
-    if collector.records:
-        print("\nLogged warnings and errors (count, logger, message):")
-        for (name, message), count in collector.records.most_common():
-            print(f"- {count}x {name}: {message}")
-    else:
-        print("\nNo warnings or errors were logged.")
+    with reported_logs():
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import gc
 import json
-import logging
 import os
 from pathlib import Path
 import socket
@@ -69,6 +68,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_test_home_assistant,
 )
 
+from benchmarks.logged import reported_logs
 from custom_components.benext.const import DOMAIN, SUBENTRY_WMBUS_METER
 from custom_components.benext.hub import BeNextHub
 
@@ -626,17 +626,6 @@ def report(
         print("Every meter's main entity shows the value of its last telegram.")
 
 
-class LogCollector(logging.Handler):
-    """Keeps the warnings and errors that were logged, to show them after the table."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: Counter[tuple[str, str]] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records[(record.name, record.getMessage().splitlines()[0][:200])] += 1
-
-
 async def run(args: argparse.Namespace) -> None:
     """The throughput phase, then memory traced and as RSS, each in a fresh Home Assistant."""
     meters = block_of_flats(args.flats)
@@ -660,20 +649,12 @@ def main() -> None:
         url, bodies, connections = args.client
         asyncio.run(client_main(url, Path(bodies), int(connections)))
         return
-    collector = LogCollector()
-    logging.getLogger().setLevel(logging.WARNING)
-    logging.getLogger().addHandler(collector)
     print(
         "# wM-Bus: a block of flats posting wmbusmeters JSON to the installation's endpoint,"
         " through Home Assistant's HTTP server on loopback"
     )
-    asyncio.run(run(args))
-    if collector.records:
-        print("\nLogged warnings and errors (count, logger, message):")
-        for (name, message), count in collector.records.most_common():
-            print(f"- {count}x {name}: {message}")
-    else:
-        print("\nNo warnings or errors were logged.")
+    with reported_logs():
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":
