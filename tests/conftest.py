@@ -15,7 +15,9 @@ from syrupy.assertion import SnapshotAssertion
 import custom_components  # noqa: F401  -- ours, before Home Assistant mounts its test config folder
 from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN, SUBENTRY_KWH_METER
 
+from .bus.p1.test_tasmota import GPLUGD_SENSOR
 from .peers import FIXTURES, ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair
+from .tasmota_peers import MosquittoBroker, TasmotaHttpPeer
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +73,24 @@ async def serial_pty(tmp_path: Path) -> AsyncGenerator[SerialPtyPair]:
 async def p1_cable(tmp_path: Path) -> AsyncGenerator[P1SerialPeer]:
     """A P1 cable (a socat pty pair) on which a DSMR 5 meter sends a telegram a second."""
     peer = P1SerialPeer(tmp_path, (FIXTURES / "dsmr5_nl_iskra_gas.txt").read_bytes())
+    await peer.start()
+    yield peer
+    await peer.stop()
+
+
+@pytest.fixture
+async def broker(tmp_path: Path) -> AsyncGenerator[MosquittoBroker]:
+    """A real mosquitto broker on loopback, for a gPlug's MQTT messages."""
+    broker = MosquittoBroker(tmp_path)
+    await broker.start()
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture
+async def gplug_http() -> AsyncGenerator[TasmotaHttpPeer]:
+    """A gPlug's Tasmota HTTP API on loopback, answering `Status 10`."""
+    peer = TasmotaHttpPeer(GPLUGD_SENSOR)
     await peer.start()
     yield peer
     await peer.stop()

@@ -5,9 +5,7 @@ broker and Home Assistant's MQTT integration, and polled over its HTTP API.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
 import json
-from pathlib import Path
 import time
 from typing import Any
 
@@ -63,22 +61,6 @@ async def wait_rejected(coordinator: P1Coordinator, reason: str, count: int = 1)
     while coordinator.counters.rejected.get(reason, 0) < count:
         assert time.monotonic() < deadline, coordinator.counters
         await asyncio.sleep(0.02)
-
-
-@pytest.fixture
-async def broker(tmp_path: Path) -> AsyncGenerator[MosquittoBroker]:
-    broker = MosquittoBroker(tmp_path)
-    await broker.start()
-    yield broker
-    await broker.stop()
-
-
-@pytest.fixture
-async def gplug_http() -> AsyncGenerator[TasmotaHttpPeer]:
-    peer = TasmotaHttpPeer(GPLUGD_SENSOR)
-    await peer.start()
-    yield peer
-    await peer.stop()
 
 
 @pytest.fixture

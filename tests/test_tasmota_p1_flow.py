@@ -4,8 +4,6 @@ broker, and over its HTTP API; the meter found, and every error.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from pathlib import Path
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER
@@ -17,7 +15,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.benext import p1_tasmota_flow
 from custom_components.benext.const import DOMAIN, SUBENTRY_SMART_METER
 
-from .bus.p1.test_tasmota import GPLUGD_SENSOR
 from .conftest import network
 from .peers import free_port
 from .tasmota_mqtt import SENSOR_TOPIC, TOPIC, async_setup_mqtt, sensor_message
@@ -29,22 +26,6 @@ pytestmark = pytest.mark.usefixtures("socket_enabled", "mock_hass_config")
 NOT_PRESENT = {"transport": "none"}
 # What the gPlugD's first message tells: 14421 W exported, 18752.361 + 24226.039 kWh imported.
 GPLUGD_FOUND = {"serial": "10487029", "power": "-14421", "energy": "42978.400", "values": "18"}
-
-
-@pytest.fixture
-async def broker(tmp_path: Path) -> AsyncGenerator[MosquittoBroker]:
-    broker = MosquittoBroker(tmp_path)
-    await broker.start()
-    yield broker
-    await broker.stop()
-
-
-@pytest.fixture
-async def gplug_http() -> AsyncGenerator[TasmotaHttpPeer]:
-    peer = TasmotaHttpPeer(GPLUGD_SENSOR)
-    await peer.start()
-    yield peer
-    await peer.stop()
 
 
 async def _p1_transport(hass: HomeAssistant, transport: str, step_id: str) -> dict[str, Any]:
