@@ -222,3 +222,22 @@ async def test_silent_meter_becomes_unavailable_on_its_own(
     temperature = state_of(hass, "sensor", other.meter_id, "current_temperature_c")
     assert temperature is not None
     assert temperature.state == "23.34"
+
+
+async def test_installation_without_an_endpoint_gets_one(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """An installation stored before the endpoint existed is given one when it starts."""
+    entry = wmbus_entry([meter_of(WATER)], token=None)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={"wmbus": {"transport": "http"}})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    webhook_id = entry.data["wmbus"]["webhook_id"]
+    assert len(webhook_id) == 64
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{webhook_id}", data=json.dumps(telegram(20.015, "2026-11-22T10:00:00Z"))
+    )
+    assert (response.status, (await response.text()).strip()) == (200, "accepted: 1")

@@ -15,7 +15,7 @@ from .bus.wmbus.config_text import MeterLine
 from .bus.wmbus.drivers import driver_info
 from .bus.wmbus.log_lines import undecryptable_meter_id
 from .bus.wmbus.process import ManagedSettings, WmbusmetersRunner, find_wmbusmeters
-from .const import DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
+from .const import CONF_TRANSPORT, CONF_WEBHOOK_ID, DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
 from .hub import BeNextConfigEntry
 from .wmbus_coordinator import WmbusCoordinator, WmbusMeter
 from .wmbus_meter_settings import WmbusMeterSettings
@@ -26,11 +26,11 @@ from .wmbus_webhook import async_register_endpoint
 def async_ensure_webhook_id(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
     """Give an installation whose wmbusmeters posts to it an endpoint id, if it has none."""
     data = entry.data.get(Bus.WMBUS)
-    if data is None or data.get("transport") != Transport.HTTP or data.get("webhook_id"):
+    if data is None or data.get(CONF_TRANSPORT) != Transport.HTTP or data.get(CONF_WEBHOOK_ID):
         return
     hass.config_entries.async_update_entry(
         entry,
-        data={**entry.data, Bus.WMBUS: {**data, "webhook_id": webhook.async_generate_id()}},
+        data={**entry.data, Bus.WMBUS: {**data, CONF_WEBHOOK_ID: webhook.async_generate_id()}},
     )
 
 
