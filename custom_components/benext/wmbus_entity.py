@@ -45,6 +45,8 @@ class WmbusEntity(BeNextMeterEntity[WmbusCoordinator]):
     @callback
     def _async_telegram_accepted(self) -> None:
         if self._update_from_telegram():
+            # A first value makes the entity available: the bus's updates need not repeat it.
+            self._was_available = self.available
             self.async_write_ha_state()
 
     def _update_from_telegram(self) -> bool:
