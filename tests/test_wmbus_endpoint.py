@@ -241,3 +241,17 @@ async def test_installation_without_an_endpoint_gets_one(
         f"/api/webhook/{webhook_id}", data=json.dumps(telegram(20.015, "2026-11-22T10:00:00Z"))
     )
     assert (response.status, (await response.text()).strip()) == (200, "accepted: 1")
+
+
+async def test_meters_heard_long_ago_are_forgotten(
+    hass: HomeAssistant, client: TestClient[Any, Any], freezer: FrozenDateTimeFactory
+) -> None:
+    """Unclaimed meters stay listed for a while, not for ever."""
+    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.wmbus
+    first = {**telegram(1.0, "2026-11-22T10:01:00Z"), "id": "12345678"}
+    assert await post(client, first) == "200 unknown_meter: 1"
+    freezer.tick(timedelta(hours=1))
+    second = {**telegram(1.0, "2026-11-22T11:01:00Z"), "id": "87654321"}
+    assert await post(client, second) == "200 unknown_meter: 1"
+
+    assert list(coordinator.heard) == ["87654321"]

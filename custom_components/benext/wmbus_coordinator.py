@@ -234,6 +234,12 @@ class WmbusCoordinator(BusCoordinator):
             adder(meter)
 
     def _note_unknown(self, telegram: WmbusTelegram, now: datetime) -> None:
+        # Meters heard long ago are forgotten, so neighbours' meters do not pile up.
+        self.heard = {
+            meter_id: heard
+            for meter_id, heard in self.heard.items()
+            if now - heard.heard_at <= WMBUS_HEARD_FOR
+        }
         self.heard[telegram.meter_id] = HeardMeter(
             meter_id=telegram.meter_id,
             driver=telegram.driver,
