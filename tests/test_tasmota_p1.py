@@ -63,6 +63,14 @@ async def wait_rejected(coordinator: P1Coordinator, reason: str, count: int = 1)
         await asyncio.sleep(0.02)
 
 
+async def wait_link(coordinator: P1Coordinator, *, up: bool, failure: str) -> None:
+    """Wait on the real clock until the reader's link is up (or down)."""
+    deadline = time.monotonic() + 5
+    while coordinator.link_up is not up:
+        assert time.monotonic() < deadline, failure
+        await asyncio.sleep(0.02)
+
+
 @pytest.fixture
 def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     """Poll every 50 ms, wait 200 ms for an answer, lose the link after 1.5 s of none."""
@@ -154,10 +162,7 @@ async def test_a_silent_topic_marks_the_link_down_until_a_message(
         # No retained message, which would come back with each fresh subscription.
         await broker.publish(SENSOR_TOPIC, b"", retain=True)
         await wait_rejected(coordinator, "invalid_json")
-        deadline = time.monotonic() + 5
-        while coordinator.link_up:
-            assert time.monotonic() < deadline, "the silence went unnoticed"
-            await asyncio.sleep(0.02)
+        await wait_link(coordinator, up=False, failure="the silence went unnoticed")
         assert not coordinator.last_update_success
         assert state_of(hass, "energy_import_t1").state == "unavailable"
 
@@ -216,10 +221,9 @@ async def test_http_polls_through_the_entities(
             assert state_of(hass, "power_export").state == "14421.0", fault
         assert coordinator.link_up  # one missed answer does not lose the reader
 
-        deadline = time.monotonic() + 5
-        while coordinator.link_up:
-            assert time.monotonic() < deadline, "a reader that answers nothing went unnoticed"
-            await asyncio.sleep(0.02)
+        await wait_link(
+            coordinator, up=False, failure="a reader that answers nothing went unnoticed"
+        )
         assert state_of(hass, "energy_import_t1").state == "unavailable"
 
         gplug_http.fault = "none"
@@ -245,18 +249,12 @@ async def test_http_reader_that_goes_away_comes_back(
         assert coordinator is not None
         await wait_for(hass, "energy_import_t1", "18752.361")
         await gplug_http.stop()
-        deadline = time.monotonic() + 5
-        while coordinator.link_up:
-            assert time.monotonic() < deadline, "the lost reader went unnoticed"
-            await asyncio.sleep(0.02)
+        await wait_link(coordinator, up=False, failure="the lost reader went unnoticed")
         assert state_of(hass, "energy_import_t1").state == "unavailable"
         assert coordinator.counters.rejected == {}
 
         await gplug_http.start()
-        deadline = time.monotonic() + 5
-        while not coordinator.link_up:
-            assert time.monotonic() < deadline, "polling did not resume"
-            await asyncio.sleep(0.02)
+        await wait_link(coordinator, up=True, failure="polling did not resume")
         await wait_for(hass, "energy_import_t1", "18752.361")
         assert coordinator.counters.connects == 2
     finally:

@@ -18,6 +18,7 @@ from custom_components.benext.const import DOMAIN
 from . import setup_integration
 from .test_wmbus_meters import meter_of, state_of
 from .wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
+from .wmbus_peers import wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
@@ -35,26 +36,9 @@ def simulation(directory: Path, fixtures: list[WmbusFixture]) -> Path:
 
 def managed_entry(radio: Path, fixtures: list[WmbusFixture]) -> MockConfigEntry:
     """An installation whose own wmbusmeters listens with `radio`."""
-    meters = [meter_of(fixture) for fixture in fixtures]
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Flat 12",
-        data={"wmbus": {"transport": "managed", "radio": str(radio)}},
-        subentries_data=[
-            {
-                "subentry_id": meter.subentry_id,
-                "subentry_type": "wmbus_meter",
-                "title": f"{meter.role} · wM-Bus {meter.meter_id}",
-                "unique_id": meter.meter_id,
-                "data": {
-                    "meter_id": meter.meter_id,
-                    "driver": meter.driver,
-                    "key": meter.key,
-                    "role": meter.role,
-                },
-            }
-            for meter in meters
-        ],
+    return wmbus_entry(
+        [meter_of(fixture) for fixture in fixtures],
+        bus={"transport": "managed", "radio": str(radio)},
     )
 
 

@@ -33,11 +33,14 @@ class Meter:
     fields: tuple[str, ...] = ()
 
 
-def wmbus_entry(meters: Sequence[Meter], *, token: str | None = TOKEN) -> MockConfigEntry:
-    """An installation whose wmbusmeters posts to it, with these meters."""
-    bus: dict[str, Any] = {"transport": "http", "webhook_id": WEBHOOK_ID}
-    if token is not None:
-        bus["token"] = token
+def wmbus_entry(
+    meters: Sequence[Meter], *, token: str | None = TOKEN, bus: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """An installation with these meters, whose wmbusmeters posts to it (or `bus`)."""
+    if bus is None:
+        bus = {"transport": "http", "webhook_id": WEBHOOK_ID}
+        if token is not None:
+            bus["token"] = token
     return MockConfigEntry(
         domain=DOMAIN,
         title="Flat 12",
