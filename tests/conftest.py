@@ -14,10 +14,9 @@ from syrupy.assertion import SnapshotAssertion
 
 import custom_components  # noqa: F401  -- ours, before Home Assistant mounts its test config folder
 from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN, SUBENTRY_KWH_METER
-
-from .bus.p1.test_tasmota import GPLUGD_SENSOR
-from .peers import FIXTURES, ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair
-from .tasmota_peers import MosquittoBroker, TasmotaHttpPeer
+from tests.bus.p1.test_tasmota import GPLUGD_SENSOR
+from tests.peers import FIXTURES, ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair
+from tests.tasmota_peers import MosquittoBroker, TasmotaHttpPeer
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +108,7 @@ ROLE_NAMES = {
 }
 
 
-def kwh_meter_subentry(role: str, address: int, model: str = "detect") -> dict[str, Any]:
+def modbus_meter_subentry(role: str, address: int, model: str = "detect") -> dict[str, Any]:
     """The subentry data of a kWh meter, as the subentry flow stores it."""
     return {
         "subentry_id": f"meter_{role}",
@@ -134,9 +133,9 @@ def mock_config_entry(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer)
         },
         options={CONF_MODBUS_POLL_INTERVAL: 30},
         subentries_data=[
-            kwh_meter_subentry("pv", 2, "eastron_sdm630"),
-            kwh_meter_subentry("heat_pump", 3, "eastron_sdm220"),
-            kwh_meter_subentry("ventilation", 4, "eastron_sdm220"),
+            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
+            modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
+            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
         ],
         entry_id="01JBENEXTDEMOHOME0000000000",
     )

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from aiohttp import web
 import paho.mqtt.publish
 
-from .peers import LOOPBACK, free_port
+from tests.peers import LOOPBACK, free_port
 
 # Debian installs the broker in /usr/sbin, which a user's PATH may lack.
 MOSQUITTO_PATHS = ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")

@@ -12,10 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
-
-from . import setup_integration
-from .conftest import network
-from .peers import ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair, free_port
+from tests import setup_integration
+from tests.conftest import network
+from tests.peers import ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair, free_port
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

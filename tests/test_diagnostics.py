@@ -14,10 +14,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from . import setup_integration
-from .test_wmbus_meters import meter_of
-from .wmbus_fixtures import WMBUS_FIXTURES
-from .wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
+from tests import setup_integration
+from tests.wmbus.test_meters import meter_of
+from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -13,8 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.benext.coordinator import MeterSnapshot
-
-from . import setup_integration
+from tests import setup_integration
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

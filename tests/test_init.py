@@ -15,10 +15,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.benext.const import DOMAIN
-
-from . import setup_integration
-from .conftest import kwh_meter_subentry, network
-from .peers import ModbusTcpPeer, P1TelegramServer, free_port
+from tests import setup_integration
+from tests.conftest import modbus_meter_subentry, network
+from tests.peers import ModbusTcpPeer, P1TelegramServer, free_port
 
 
 async def test_setup_and_unload(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
@@ -198,7 +197,7 @@ async def test_meter_without_its_bus_is_skipped(hass: HomeAssistant) -> None:
         domain=DOMAIN,
         title="Flat 12",
         data={"wmbus": {"transport": "http"}},
-        subentries_data=[kwh_meter_subentry("pv", 2)],
+        subentries_data=[modbus_meter_subentry("pv", 2)],
     )
     assert await setup_integration(hass, entry)
 

@@ -12,8 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.bus.wmbus.config_text import http_shell_command
 from custom_components.benext.const import DOMAIN
-
-from .wmbus_fixtures import WmbusFixture
+from tests.wmbus_fixtures import WmbusFixture
 
 WEBHOOK_ID = "benext-test-endpoint"
 TOKEN = "s3cret-token"  # noqa: S105 -- the tests' own token

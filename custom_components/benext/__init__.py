@@ -25,19 +25,19 @@ from .const import (
 )
 from .coordinator import BusCoordinator
 from .entity import hub_device_info
-from .hub import (
+from .modbus.coordinator import ModbusCoordinator
+from .modbus.settings import polled_meter
+from .p1.coordinator import P1Coordinator
+from .p1.settings import P1MeterSettings
+from .runtime import (
     BeNextConfigEntry,
-    BeNextHub,
+    BeNextRuntimeData,
     configured_buses,
     modbus_failed_polls,
     modbus_poll_interval,
     p1_intervals,
 )
-from .kwh_meter_settings import polled_meter
-from .modbus_coordinator import ModbusCoordinator
-from .p1_coordinator import P1Coordinator
-from .smart_meter_settings import SmartMeterSettings
-from .wmbus_setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
+from .wmbus.setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
@@ -70,7 +70,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **hub_device_info(entry)
     )
-    entry.runtime_data = BeNextHub(buses=coordinators, device_id=hub_device.id, settings=settings)
+    entry.runtime_data = BeNextRuntimeData(
+        buses=coordinators, device_id=hub_device.id, settings=settings
+    )
     if (modbus := entry.runtime_data.modbus) is not None:
         entry.async_on_unload(modbus.client.close)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -131,7 +133,7 @@ def _p1_coordinator(
     subentry = next(
         (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER), None
     )
-    meter = SmartMeterSettings.from_subentry(subentry) if subentry is not None else None
+    meter = P1MeterSettings.from_subentry(subentry) if subentry is not None else None
     power_interval, total_interval = p1_intervals(entry)
     coordinator = P1Coordinator(
         hass,

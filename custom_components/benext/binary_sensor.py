@@ -14,9 +14,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .bus.connection import Bus
 from .coordinator import BusCoordinator
 from .entity import BeNextHubEntity
-from .hub import BeNextConfigEntry
-from .wmbus_alarm_sensor import wmbus_alarm_sensors
-from .wmbus_entity import async_add_meter_entities
+from .runtime import BeNextConfigEntry
+from .wmbus.alarm_sensors import wmbus_alarm_sensors
+from .wmbus.entity import async_add_meter_entities
 
 PARALLEL_UPDATES = 0
 

@@ -46,7 +46,7 @@ from .bus.connection import (
     SerialSettings,
     Transport,
 )
-from .bus.p1.probe import ProbedMeter
+from .bus.p1.probe import P1MeterFound
 from .bus.p1.reading import P1Reading
 from .bus.p1.tasmota import device_topic
 from .bus.reachability import BusUnreachableError, async_check_reachable
@@ -81,28 +81,28 @@ from .const import (
     SUBENTRY_WMBUS_METER,
     TRANSPORT_NONE,
 )
-from .hub import configured_buses, meters_on_bus
-from .kwh_meter_flow import KwhMeterSubentryFlow
-from .p1_tasmota_flow import (
+from .modbus.flow import ModbusMeterSubentryFlow
+from .p1.flow import (
+    P1MeterSubentryFlow,
+    async_confirm_meter,
+    async_find_meter,
+    async_p1_meter_title,
+    connection_on_line,
+    meter_placeholders,
+    meter_schema,
+    p1_meter_subentry,
+)
+from .p1.settings import P1MeterSettings, settings_from_reading
+from .p1.tasmota_flow import (
     CONF_TOPIC,
     TASMOTA_METER_SCHEMA,
     async_find_tasmota_reading,
     tasmota_meter_placeholders,
 )
-from .smart_meter_flow import (
-    SmartMeterSubentryFlow,
-    async_confirm_meter,
-    async_find_meter,
-    async_smart_meter_title,
-    connection_on_line,
-    meter_placeholders,
-    meter_schema,
-    smart_meter_subentry,
-)
-from .smart_meter_settings import SmartMeterSettings, settings_from_reading
-from .wmbus_discovery_flow import WmbusDiscoverySteps
-from .wmbus_meter_flow import WmbusMeterSubentryFlow
-from .wmbus_webhook import async_endpoint_url
+from .runtime import configured_buses, meters_on_bus
+from .wmbus.discovery import WmbusDiscoverySteps
+from .wmbus.flow import WmbusMeterSubentryFlow
+from .wmbus.webhook import async_endpoint_url
 
 BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
 BUS_ORDER = (Bus.P1, Bus.MODBUS, Bus.WMBUS)
@@ -164,9 +164,9 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
         # Modbus TCP and RTU over TCP share the network settings step.
         self._pending_transport: Transport | None = None
         # The smart meter heard on the P1 port, and its settings once confirmed.
-        self._p1_probed: ProbedMeter | None = None
+        self._p1_probed: P1MeterFound | None = None
         self._p1_tasmota_reading: P1Reading | None = None
-        self._smart_meter: SmartMeterSettings | None = None
+        self._smart_meter: P1MeterSettings | None = None
         # The endpoint a new wM-Bus bus gets.
         self._webhook_id = webhook.async_generate_id()
 
@@ -183,8 +183,8 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """The kinds of meter that can be added to an installation."""
         return {
-            SUBENTRY_SMART_METER: SmartMeterSubentryFlow,
-            SUBENTRY_KWH_METER: KwhMeterSubentryFlow,
+            SUBENTRY_SMART_METER: P1MeterSubentryFlow,
+            SUBENTRY_KWH_METER: ModbusMeterSubentryFlow,
             SUBENTRY_WMBUS_METER: WmbusMeterSubentryFlow,
         }
 
@@ -457,13 +457,11 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
             return self.async_update_and_abort(entry, data=data)
         subentries: list[ConfigSubentryData] = []
         if self._smart_meter is not None:
-            title = await async_smart_meter_title(self.hass)
-            subentries.append(smart_meter_subentry(self._smart_meter, title))
+            title = await async_p1_meter_title(self.hass)
+            subentries.append(p1_meter_subentry(self._smart_meter, title))
         return self.async_create_entry(title=self._title, data=data, subentries=subentries)
 
-    async def _async_store_smart_meter(
-        self, entry: ConfigEntry, settings: SmartMeterSettings
-    ) -> None:
+    async def _async_store_smart_meter(self, entry: ConfigEntry, settings: P1MeterSettings) -> None:
         """Keep the smart meter subentry in step with the meter now on the port."""
         existing = next(
             (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER),
@@ -474,7 +472,7 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
                 entry, existing, data=settings.as_data(), unique_id=settings.serial
             )
             return
-        subentry = smart_meter_subentry(settings, await async_smart_meter_title(self.hass))
+        subentry = p1_meter_subentry(settings, await async_p1_meter_title(self.hass))
         self.hass.config_entries.async_add_subentry(
             entry,
             ConfigSubentry(

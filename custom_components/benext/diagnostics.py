@@ -10,9 +10,9 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DEVICE, CONF_RADIO
-from .hub import BeNextConfigEntry
-from .modbus_coordinator import ModbusCoordinator
-from .wmbus_coordinator import WmbusCoordinator
+from .modbus.coordinator import ModbusCoordinator
+from .runtime import BeNextConfigEntry
+from .wmbus.coordinator import WmbusCoordinator
 
 TO_REDACT = {
     CONF_HOST,

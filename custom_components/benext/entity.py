@@ -12,10 +12,10 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .bus.wmbus.drivers import driver_info
 from .const import DOMAIN, SUBENTRY_KWH_METER, SUBENTRY_SMART_METER, SUBENTRY_WMBUS_METER
 from .coordinator import BusCoordinator
-from .hub import BeNextConfigEntry
-from .kwh_meter_settings import KwhMeterSettings
-from .smart_meter_settings import SmartMeterSettings
-from .wmbus_meter_settings import WmbusMeterSettings
+from .modbus.settings import ModbusMeterSettings
+from .p1.settings import P1MeterSettings
+from .runtime import BeNextConfigEntry
+from .wmbus.settings import WmbusMeterSettings
 
 
 def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
@@ -73,12 +73,12 @@ def meter_device_info(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> Dev
         via_device_id=entry.runtime_data.device_id,
     )
     if subentry.subentry_type == SUBENTRY_KWH_METER:
-        settings = KwhMeterSettings.from_subentry(subentry)
+        settings = ModbusMeterSettings.from_subentry(subentry)
         info["manufacturer"] = settings.manufacturer
         info["model"] = settings.model_name
         info["serial_number"] = settings.serial
     elif subentry.subentry_type == SUBENTRY_SMART_METER:
-        meter = SmartMeterSettings.from_subentry(subentry)
+        meter = P1MeterSettings.from_subentry(subentry)
         info["manufacturer"] = meter.manufacturer
         info["model"] = meter.model
         info["serial_number"] = meter.serial

@@ -5,9 +5,9 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .hub import BeNextConfigEntry
-from .wmbus_alarm_event import wmbus_alarm_events
-from .wmbus_entity import async_add_meter_entities
+from .runtime import BeNextConfigEntry
+from .wmbus.alarm_event import wmbus_alarm_events
+from .wmbus.entity import async_add_meter_entities
 
 PARALLEL_UPDATES = 0
 

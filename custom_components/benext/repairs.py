@@ -10,7 +10,7 @@ from homeassistant.helpers.selector import TextSelector
 import probatio
 
 from .const import CONF_KEY
-from .wmbus_meter_settings import normalize_key
+from .wmbus.settings import normalize_key
 
 
 async def async_create_fix_flow(

@@ -19,15 +19,15 @@ from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus, product_status
 from .entity import BeNextHubEntity, BeNextMeterEntity, meter_device_info
-from .hub import SUBENTRY_BUS, BeNextConfigEntry, BeNextHub
-from .kwh_meter_descriptions import kwh_meter_descriptions
-from .kwh_meter_sensor import KwhMeterSensor
-from .kwh_meter_settings import KwhMeterSettings
-from .smart_meter_descriptions import smart_meter_descriptions
-from .smart_meter_sensor import RejectedTelegramsSensor, SmartMeterSensor
-from .smart_meter_settings import SmartMeterSettings
-from .wmbus_entity import async_add_meter_entities
-from .wmbus_sensor import wmbus_sensors
+from .modbus.descriptions import modbus_sensor_descriptions
+from .modbus.entities import ModbusSensor
+from .modbus.settings import ModbusMeterSettings
+from .p1.descriptions import p1_sensor_descriptions
+from .p1.entities import P1Sensor, RejectedTelegramsSensor
+from .p1.settings import P1MeterSettings
+from .runtime import SUBENTRY_BUS, BeNextConfigEntry, BeNextRuntimeData
+from .wmbus.entities import wmbus_sensors
+from .wmbus.entity import async_add_meter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -66,14 +66,14 @@ async def async_setup_entry(
             # A meter of unknown model has its register map once it has been probed.
             register_map = polled.register_map
             if register_map is not None:
-                settings = KwhMeterSettings.from_subentry(subentry)
+                settings = ModbusMeterSettings.from_subentry(subentry)
                 entities += [
-                    KwhMeterSensor(modbus, entry, subentry, description)
-                    for description in kwh_meter_descriptions(settings, register_map)
+                    ModbusSensor(modbus, entry, subentry, description)
+                    for description in modbus_sensor_descriptions(settings, register_map)
                 ]
         p1 = hub.p1
         if subentry.subentry_type == SUBENTRY_SMART_METER and p1 is not None:
-            meter = SmartMeterSettings.from_subentry(subentry)
+            meter = P1MeterSettings.from_subentry(subentry)
             # The M-Bus meters' devices hang off the smart meter's, which must exist first.
             device = dr.async_get(hass).async_get_or_create(
                 config_entry_id=entry.entry_id,
@@ -83,14 +83,14 @@ async def async_setup_entry(
             channels = {m.channel: (m, device.id) for m in meter.mbus}
             entities.append(RejectedTelegramsSensor(p1, entry, subentry))
             entities += [
-                SmartMeterSensor(
+                P1Sensor(
                     p1,
                     entry,
                     subentry,
                     description,
                     channels[description.channel] if description.channel is not None else None,
                 )
-                for description in smart_meter_descriptions(meter)
+                for description in p1_sensor_descriptions(meter)
             ]
         async_add_entities(entities, config_subentry_id=subentry.subentry_id)
     if (wmbus := hub.wmbus) is not None:
@@ -104,7 +104,7 @@ class HubStatusSensor(BeNextHubEntity, SensorEntity):
 
     entity_description = HUB_STATUS
 
-    def __init__(self, entry: BeNextConfigEntry, hub: BeNextHub) -> None:
+    def __init__(self, entry: BeNextConfigEntry, hub: BeNextRuntimeData) -> None:
         """Initialize the status sensor, which follows every bus."""
         super().__init__(entry, HUB_STATUS.key, hub.buses.values())
         self._hub = hub

@@ -30,7 +30,7 @@ from custom_components.benext.bus.modbus.planner import (
     plan_reads,
 )
 from custom_components.benext.bus.modbus.quantities import Quantity
-from custom_components.benext.bus.modbus.reader import KwhMeterReader
+from custom_components.benext.bus.modbus.reader import ModbusMeterReader
 from custom_components.benext.bus.modbus.register_maps import (
     EASTRON_1P,
     EASTRON_3P,
@@ -39,11 +39,11 @@ from custom_components.benext.bus.modbus.register_maps import (
 )
 from custom_components.benext.bus.modbus.wire_time import request_bytes, request_cost, wire_seconds
 from custom_components.benext.domain.heat_pump_modes import DEFAULT_TARIFF_MODES
-from custom_components.benext.domain.kwh_meter_models import KwhMeterModel
+from custom_components.benext.domain.modbus_meter_models import ModbusMeterModel
 from custom_components.benext.domain.roles import Role
-from custom_components.benext.kwh_meter_descriptions import kwh_meter_descriptions
-from custom_components.benext.kwh_meter_settings import KwhMeterSettings
-from custom_components.benext.modbus_coordinator import MAIN_QUANTITIES
+from custom_components.benext.modbus.coordinator import MAIN_QUANTITIES
+from custom_components.benext.modbus.descriptions import modbus_sensor_descriptions
+from custom_components.benext.modbus.settings import ModbusMeterSettings
 from simulated_home.kwh_meters import MeterModel, SimulatedKwhMeter
 from simulated_home.modbus import ModbusPeer
 
@@ -59,7 +59,7 @@ class Meter:
 
     address: int
     role: Role
-    model: KwhMeterModel
+    model: ModbusMeterModel
     register_map: RegisterMap
     all_tariffs: bool = False
 
@@ -70,19 +70,19 @@ class Meter:
 
 
 BENEXT_SET = (
-    Meter(2, Role.PV, KwhMeterModel.EASTRON_SDM630, EASTRON_3P),
-    Meter(3, Role.HEAT_PUMP, KwhMeterModel.EASTRON_SDM220, EASTRON_1P),
-    Meter(4, Role.VENTILATION, KwhMeterModel.EASTRON_SDM220, EASTRON_1P),
+    Meter(2, Role.PV, ModbusMeterModel.EASTRON_SDM630, EASTRON_3P),
+    Meter(3, Role.HEAT_PUMP, ModbusMeterModel.EASTRON_SDM220, EASTRON_1P),
+    Meter(4, Role.VENTILATION, ModbusMeterModel.EASTRON_SDM220, EASTRON_1P),
 )
-INEPRO_SET = (Meter(3, Role.HEAT_PUMP, KwhMeterModel.INEPRO_4PS, INEPRO_4PS),)
+INEPRO_SET = (Meter(3, Role.HEAT_PUMP, ModbusMeterModel.INEPRO_4PS, INEPRO_4PS),)
 INEPRO_TARIFFS_SET = (
-    Meter(3, Role.HEAT_PUMP, KwhMeterModel.INEPRO_4PS, INEPRO_4PS, all_tariffs=True),
+    Meter(3, Role.HEAT_PUMP, ModbusMeterModel.INEPRO_4PS, INEPRO_4PS, all_tariffs=True),
 )
 
 
 def enabled_quantities(meter: Meter) -> set[Quantity]:
     """What the meter's entities enabled by default need (the integration's own table)."""
-    settings = KwhMeterSettings(
+    settings = ModbusMeterSettings(
         role=meter.role,
         address=meter.address,
         model=meter.model,
@@ -91,7 +91,7 @@ def enabled_quantities(meter: Meter) -> set[Quantity]:
         tariff_modes=DEFAULT_TARIFF_MODES,
     )
     quantities = set(MAIN_QUANTITIES)
-    for description in kwh_meter_descriptions(settings, meter.register_map):
+    for description in modbus_sensor_descriptions(settings, meter.register_map):
         tariff_entity = Quantity.ACTIVE_TARIFF in description.quantities or any(
             quantity.value.startswith("import_energy_t") for quantity in description.quantities
         )
@@ -182,9 +182,9 @@ def describe(blocks: tuple[ReadBlock, ...]) -> str:
 async def measure(meters: tuple[Meter, ...], polls: int) -> None:
     """Poll simulated meters through the integration's client; count requests and bytes."""
     peer_models = {
-        KwhMeterModel.EASTRON_SDM630: MeterModel.EASTRON_SDM630,
-        KwhMeterModel.EASTRON_SDM220: MeterModel.EASTRON_SDM220,
-        KwhMeterModel.INEPRO_4PS: MeterModel.INEPRO_4PS,
+        ModbusMeterModel.EASTRON_SDM630: MeterModel.EASTRON_SDM630,
+        ModbusMeterModel.EASTRON_SDM220: MeterModel.EASTRON_SDM220,
+        ModbusMeterModel.INEPRO_4PS: MeterModel.INEPRO_4PS,
     }
     peer = ModbusPeer(
         [SimulatedKwhMeter(peer_models[m.model], m.address, 10_000 + m.address) for m in meters],
@@ -202,7 +202,7 @@ async def measure(meters: tuple[Meter, ...], polls: int) -> None:
     )
     await client.async_connect()
     readers = [
-        KwhMeterReader(client, m.address, m.register_map, enabled_quantities(m)) for m in meters
+        ModbusMeterReader(client, m.address, m.register_map, enabled_quantities(m)) for m in meters
     ]
     started_cpu, started = time.process_time(), time.perf_counter()
     for _ in range(polls):

@@ -72,9 +72,9 @@ from custom_components.benext.bus.connection import BusConnection
 from custom_components.benext.bus.p1.detection import detect
 from custom_components.benext.bus.p1.versions import DsmrVersion, LineSettings
 from custom_components.benext.const import DOMAIN, SUBENTRY_SMART_METER
-from custom_components.benext.hub import BeNextHub
-from custom_components.benext.p1_coordinator import P1Coordinator
-from custom_components.benext.smart_meter_settings import settings_from_detected
+from custom_components.benext.p1.coordinator import P1Coordinator
+from custom_components.benext.p1.settings import settings_from_detected
+from custom_components.benext.runtime import BeNextRuntimeData
 from simulated_home import p1 as simulated_p1
 
 ZONE = simulated_p1.METER_ZONE
@@ -414,7 +414,7 @@ class HourRun:
                 "homeassistant.components.dsmr.sensor.create_dsmr_reader", self.feeds.core_reader
             ),
             patch(
-                "custom_components.benext.p1_coordinator.async_open_stream",
+                "custom_components.benext.p1.coordinator.async_open_stream",
                 self.feeds.ours_stream,
             ),
         ):
@@ -455,7 +455,7 @@ class HourRun:
             if not await hass.config_entries.async_setup(entry.entry_id):
                 raise RuntimeError(f"{entry.domain} did not set up")
         await hass.async_block_till_done()
-        p1 = cast("BeNextHub", entries[OURS].runtime_data).p1
+        p1 = cast("BeNextRuntimeData", entries[OURS].runtime_data).p1
         if p1 is None or not self.feeds.core or not self.feeds.ours:
             raise RuntimeError("a reader did not start")
         p1.clock = self.clock.monotonic

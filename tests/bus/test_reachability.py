@@ -18,8 +18,7 @@ from custom_components.benext.bus.reachability import (
     UnreachableReason,
     async_check_reachable,
 )
-
-from ..peers import LOOPBACK, ModbusTcpPeer, SerialPtyPair, free_port
+from tests.peers import LOOPBACK, ModbusTcpPeer, SerialPtyPair, free_port
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -24,9 +24,8 @@ from custom_components.benext.bus.wmbus.config_text import (
     setup_text,
     write_config,
 )
-
-from ...peers import LOOPBACK, free_port
-from ...wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
+from tests.peers import LOOPBACK, free_port
+from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
 
 MULTICAL21 = WMBUS_FIXTURES[0]  # a real AES-encrypted Multical 21 telegram, with its key
 QUALCOSONIC = WMBUS_FIXTURES[8]  # an Axioma Qalcosonic E4, decoded without a key

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from custom_components.benext.bus.wmbus.json_stream import JsonObjectStream
-
-from ...wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_fixtures import WMBUS_FIXTURES
 
 # wmbusmeters 2.0.0 answering a stdin:jsonl decode request made with a wrong key, byte for
 # byte (captured from /usr/bin/wmbusmeters 2.0.0 in the test root): pretty-printed over

@@ -30,9 +30,8 @@ from custom_components.benext.bus.wmbus.process import (
     find_wmbusmeters,
     mask_keys,
 )
-
-from ...peers import SerialPtyPair
-from ...wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
+from tests.peers import SerialPtyPair
+from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
 
 MULTICAL21 = WMBUS_FIXTURES[0]  # a real AES-encrypted Multical 21 telegram, with its key
 QUALCOSONIC = WMBUS_FIXTURES[8]  # an Axioma Qalcosonic E4, decoded without a key

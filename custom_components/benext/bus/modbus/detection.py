@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .client import MeterReadError, ModbusBusClient, ReadFault
 from .decode import decode_value
 from .quantities import Quantity
-from .reader import KwhMeterReader
+from .reader import ModbusMeterReader
 from .register_maps import (
     EASTRON_1P,
     EASTRON_3P,
@@ -26,7 +26,7 @@ _TARIFF_WORD = INEPRO_4PS.registers[Quantity.ACTIVE_TARIFF]
 
 
 @dataclass(frozen=True, slots=True)
-class DetectedMeter:
+class ModbusDetection:
     """What answered at an address: its register map, serial number, and a reading."""
 
     register_map: RegisterMap
@@ -34,7 +34,7 @@ class DetectedMeter:
     import_energy: float | None
 
 
-async def async_detect(client: ModbusBusClient, device_id: int) -> DetectedMeter:
+async def async_detect(client: ModbusBusClient, device_id: int) -> ModbusDetection:
     """Probe the meter at `device_id`.
 
     Eastron meters keep their voltages in input registers from 0x0000; Inepro-built
@@ -80,11 +80,11 @@ async def _probe_inepro(client: ModbusBusClient, device_id: int) -> RegisterMap 
 
 async def _describe(
     client: ModbusBusClient, device_id: int, register_map: RegisterMap
-) -> DetectedMeter:
-    reader = KwhMeterReader(client, device_id, register_map, [Quantity.IMPORT_ENERGY])
+) -> ModbusDetection:
+    reader = ModbusMeterReader(client, device_id, register_map, [Quantity.IMPORT_ENERGY])
     serial = await reader.async_read_serial()
     values = await reader.async_read_values()
-    return DetectedMeter(register_map, serial, values.get(Quantity.IMPORT_ENERGY))
+    return ModbusDetection(register_map, serial, values.get(Quantity.IMPORT_ENERGY))
 
 
 def _voltage(words: list[int]) -> float | None:

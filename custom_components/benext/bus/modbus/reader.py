@@ -11,7 +11,7 @@ from .quantities import Quantity
 from .register_maps import RegisterMap, Table
 
 
-class KwhMeterReader:
+class ModbusMeterReader:
     """Reads the values a meter's enabled entities need, in as few requests as planned."""
 
     def __init__(

@@ -56,7 +56,7 @@ MAKERS = {
 
 
 @dataclass(frozen=True, slots=True)
-class DetectedMeter:
+class P1Detection:
     """What the first telegram told about the meter."""
 
     version: DsmrVersion | None
@@ -106,7 +106,7 @@ def first_encrypted_frame(data: bytes) -> str | None:
 
 def detect(
     data: bytes, line: LineSettings | None = None, key: str | None = None
-) -> DetectedMeter | None:
+) -> P1Detection | None:
     """The meter behind `data`, or None when it holds no telegram that any variant reads.
 
     `line` is the serial line the bytes came in on (None over a network); `key`
@@ -123,7 +123,7 @@ def detect(
     return None
 
 
-def _detect_plaintext(telegram: str, line: LineSettings | None) -> DetectedMeter | None:
+def _detect_plaintext(telegram: str, line: LineSettings | None) -> P1Detection | None:
     raw = telegram.encode("latin-1")
     if _CHECKSUM.search(telegram) and not checksum_matches(raw):
         return None
@@ -146,7 +146,7 @@ def _detect_plaintext(telegram: str, line: LineSettings | None) -> DetectedMeter
         if version is DsmrVersion.V5 and line == LINE_115200_7E1:
             version = DsmrVersion.V4_PLUS
     decoded = TelegramDecoder(version).decode(telegram)
-    return DetectedMeter(version=version, reading=decoded.reading)
+    return P1Detection(version=version, reading=decoded.reading)
 
 
 def _recognised_objects(telegram: str, version: DsmrVersion) -> int | None:
@@ -164,11 +164,11 @@ def _recognised_objects(telegram: str, version: DsmrVersion) -> int | None:
     return sum(1 for _ in parsed) + sum(len(device) for device in devices)
 
 
-def _detect_encrypted(frame: str, key: str | None) -> DetectedMeter:
+def _detect_encrypted(frame: str, key: str | None) -> P1Detection:
     if not key:
-        return DetectedMeter(version=None, reading=None, encrypted=True)
+        return P1Detection(version=None, reading=None, encrypted=True)
     for version in ENCRYPTED_CANDIDATES:
         decoded = TelegramDecoder(version, key).decode(frame)
         if decoded.reading is not None:
-            return DetectedMeter(version=version, reading=decoded.reading, encrypted=True)
-    return DetectedMeter(version=None, reading=None, encrypted=True)
+            return P1Detection(version=version, reading=decoded.reading, encrypted=True)
+    return P1Detection(version=None, reading=None, encrypted=True)

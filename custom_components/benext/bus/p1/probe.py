@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..connection import BusConnection
-from .detection import DetectedMeter, detect
+from .detection import P1Detection, detect
 from .stream import STREAM_ERRORS, async_listen
 from .versions import LINE_SETTINGS_TO_TRY, LineSettings
 
@@ -36,16 +36,16 @@ class P1ProbeError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class ProbedMeter:
+class P1MeterFound:
     """The meter found, and the line settings it was heard on (None over a network)."""
 
-    meter: DetectedMeter
+    meter: P1Detection
     line: LineSettings | None
 
 
 async def async_probe(
     connection: BusConnection, key: str | None = None, seconds: float = LISTEN_SECONDS
-) -> ProbedMeter:
+) -> P1MeterFound:
     """Listen for a telegram, trying each DSMR line setting on a serial port."""
     lines: tuple[LineSettings | None, ...] = (
         LINE_SETTINGS_TO_TRY if connection.serial is not None else (None,)
@@ -59,7 +59,7 @@ async def async_probe(
         raise P1ProbeError(ProbeFailure.PORT_NOT_FOUND, serial.device)
     opened = False
     for line in lines:
-        heard: list[DetectedMeter] = []
+        heard: list[P1Detection] = []
         try:
             await async_listen(connection, line, seconds, _heard_meter(line, key, heard))
         except STREAM_ERRORS as err:
@@ -72,12 +72,12 @@ async def async_probe(
         meter = heard[0]
         if meter.encrypted and key and meter.version is None:
             raise P1ProbeError(ProbeFailure.INVALID_KEY)
-        return ProbedMeter(meter, line)
+        return P1MeterFound(meter, line)
     raise P1ProbeError(ProbeFailure.NO_TELEGRAM)
 
 
 def _heard_meter(
-    line: LineSettings | None, key: str | None, heard: list[DetectedMeter]
+    line: LineSettings | None, key: str | None, heard: list[P1Detection]
 ) -> Callable[[bytes], bool]:
     """Whether the bytes received so far tell the meter; the meter told goes into `heard`."""
 

@@ -1,0 +1,212 @@
+"""The RS485 bus's coordinator: polls every kWh meter, each with its own health and back-off."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+
+from ..bus.connection import BusConnection
+from ..bus.modbus.client import MeterReadError, ModbusBusClient, ReadFault
+from ..bus.modbus.detection import async_detect
+from ..bus.modbus.quantities import Quantity
+from ..bus.modbus.reader import ModbusMeterReader
+from ..bus.modbus.register_maps import RegisterMap
+from ..bus.reachability import BusUnreachableError
+from ..const import CONF_SERIAL, DOMAIN, LOGGER
+from ..coordinator import BusCoordinator, BusState, MeterSnapshot
+
+# The values behind BeNext's tick, always read: they show the meter is in use.
+MAIN_QUANTITIES: tuple[Quantity, ...] = (
+    Quantity.POWER,
+    Quantity.IMPORT_ENERGY,
+    Quantity.EXPORT_ENERGY,
+)
+# A lost meter is tried again after 1, 2, 4, ... polls, at most this long apart.
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+@dataclass(slots=True)
+class PolledMeter:
+    """A kWh meter on the bus: where it is, what is read from it, and how it answers."""
+
+    subentry_id: str
+    name: str
+    address: int
+    # None until a meter of unknown model has been probed.
+    register_map: RegisterMap | None
+    serial: str | None
+    # What each enabled entity needs read.
+    needs: dict[object, frozenset[Quantity]] = field(default_factory=dict)
+    reader: ModbusMeterReader | None = None
+    failures: int = 0
+    backoff: int = 0
+    skip_polls: int = 0
+    serial_checked: bool = False
+    faults: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def quantities(self) -> frozenset[Quantity]:
+        """Everything that is read from the meter each poll."""
+        return frozenset(MAIN_QUANTITIES).union(*self.needs.values())
+
+
+class ModbusCoordinator(BusCoordinator):
+    """Polls the kWh meters of the RS485 bus through the bus's one client.
+
+    A meter that does not answer is marked unavailable after `failed_polls_limit`
+    polls in a row, then tried with back-off, so a dead meter costs the others at
+    most one timeout now and then. A dropped connection is rebuilt on the next poll.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        connection: BusConnection,
+        update_interval: timedelta,
+        *,
+        client: ModbusBusClient,
+        meters: Iterable[PolledMeter],
+        failed_polls_limit: int,
+    ) -> None:
+        """Initialize the coordinator of the RS485 bus."""
+        super().__init__(hass, entry, connection, update_interval)
+        self.client = client
+        self.meters = {meter.subentry_id: meter for meter in meters}
+        for meter in self.meters.values():
+            self._replan(meter)
+        self.failed_polls_limit = failed_polls_limit
+        # An entity needs a value that the last poll did not read.
+        self.unread_needs = False
+        self._max_skip = max(1, int(MAX_BACKOFF / update_interval))
+
+    def meter_available(self, subentry_id: str) -> bool:
+        """Whether the meter answered in one of the last `failed_polls_limit` polls."""
+        meter = self.meters.get(subentry_id)
+        return meter is not None and meter.failures < self.failed_polls_limit
+
+    @callback
+    def async_add_need(
+        self, subentry_id: str, owner: object, quantities: Iterable[Quantity]
+    ) -> CALLBACK_TYPE:
+        """Read `quantities` of a meter from now on, until the returned callback is called."""
+        meter = self.meters[subentry_id]
+        before = meter.quantities
+        meter.needs[owner] = frozenset(quantities)
+        self._replan(meter)
+        if not meter.quantities <= before:
+            self.unread_needs = True
+
+        @callback
+        def remove_need() -> None:
+            meter.needs.pop(owner, None)
+            self._replan(meter)
+
+        return remove_need
+
+    @callback
+    def async_note_rejected(self, subentry_id: str, reason: str) -> None:
+        """Count a reading an entity kept out of a total; a drop may be a replaced meter."""
+        meter = self.meters[subentry_id]
+        meter.faults[reason] += 1
+        meter.serial_checked = False
+
+    async def _async_update_data(self) -> BusState:
+        self.unread_needs = False
+        try:
+            await self.client.async_connect()
+        except BusUnreachableError as err:
+            raise self._unreachable(err) from err
+        snapshots = dict(self.data.meters) if self.data is not None else {}
+        for meter in self.meters.values():
+            if meter.skip_polls > 0:
+                meter.skip_polls -= 1
+                continue
+            try:
+                snapshot = await self._async_poll(meter)
+            except MeterReadError as err:
+                self._meter_failed(meter, err)
+                continue
+            except BusUnreachableError as err:
+                # The next poll opens a new connection.
+                self.client.close()
+                raise self._unreachable(err) from err
+            self._meter_answered(meter)
+            snapshots[meter.subentry_id] = snapshot
+        return BusState(meters=snapshots)
+
+    async def _async_poll(self, meter: PolledMeter) -> MeterSnapshot:
+        if meter.reader is None:
+            detected = await async_detect(self.client, meter.address)
+            meter.register_map = detected.register_map
+            self._replan(meter)
+        reader = meter.reader
+        if reader is None:
+            raise MeterReadError(ReadFault.EXCEPTION, f"address {meter.address}: no register map")
+        if not meter.serial_checked:
+            await self._async_check_serial(meter, reader)
+        values = await reader.async_read_values()
+        return MeterSnapshot(
+            read_at=dt_util.utcnow(),
+            main_values=tuple(values.get(quantity) for quantity in MAIN_QUANTITIES),
+            values={quantity.value: value for quantity, value in values.items()},
+            serial=meter.serial,
+        )
+
+    async def _async_check_serial(self, meter: PolledMeter, reader: ModbusMeterReader) -> None:
+        serial = await reader.async_read_serial()
+        meter.serial_checked = True
+        if serial is None or serial == meter.serial:
+            return
+        if meter.serial is not None:
+            meter.faults["replaced"] += 1
+            LOGGER.warning(
+                "%s: another meter answers at address %s (serial number %s, was %s); "
+                "its totals start from its own reading",
+                meter.name,
+                meter.address,
+                serial,
+                meter.serial,
+            )
+        meter.serial = serial
+        if subentry := self.config_entry.subentries.get(meter.subentry_id):
+            self.hass.config_entries.async_update_subentry(
+                self.config_entry, subentry, data={**subentry.data, CONF_SERIAL: serial}
+            )
+        registry = dr.async_get(self.hass)
+        if device := registry.async_get_device_by_identifier(
+            (DOMAIN, meter.subentry_id), self.config_entry.entry_id
+        ):
+            registry.async_update_device(device.id, serial_number=serial)
+
+    def _meter_failed(self, meter: PolledMeter, err: MeterReadError) -> None:
+        meter.faults[err.fault.value] += 1
+        meter.failures += 1
+        if meter.failures == self.failed_polls_limit:
+            LOGGER.warning(
+                "%s stopped answering at address %s: %s", meter.name, meter.address, err.detail
+            )
+        if meter.failures >= self.failed_polls_limit:
+            meter.skip_polls = min(2**meter.backoff, self._max_skip) - 1
+            meter.backoff += 1
+
+    def _meter_answered(self, meter: PolledMeter) -> None:
+        if meter.failures >= self.failed_polls_limit:
+            LOGGER.info("%s answers again at address %s", meter.name, meter.address)
+        if meter.failures:
+            # A meter that was gone may have been swapped for another.
+            meter.serial_checked = False
+        meter.failures = meter.backoff = meter.skip_polls = 0
+
+    def _replan(self, meter: PolledMeter) -> None:
+        if meter.register_map is not None:
+            meter.reader = ModbusMeterReader(
+                self.client, meter.address, meter.register_map, meter.quantities
+            )

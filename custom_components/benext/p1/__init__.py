@@ -1,0 +1,1 @@
+"""The P1 smart meter in Home Assistant: its coordinator, flows and entities."""

@@ -1,0 +1,337 @@
+"""The smart meter's coordinator: a background reader of its telegrams, and what they said.
+
+Telegrams are pushed to us, so the coordinator does not poll: its reader task keeps
+the stream open (reconnecting with back-off), and each good telegram updates only the
+entities whose value changed and is due to be written. A Tasmota reader (gPlug) is
+followed instead through its MQTT topic or its HTTP API (p1_tasmota_reader.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import time
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from ..bus.connection import BusConnection, Transport
+from ..bus.p1.decoder import Rejection as TelegramRejection, TelegramDecoder
+from ..bus.p1.reading import ENERGY_TOTALS, P1Quantity, P1Reading
+from ..bus.p1.stream import STREAM_ERRORS, async_close_stream, async_open_stream
+from ..bus.p1.tasmota_http import HTTP_LINK_ERRORS
+from ..const import DOMAIN, LOGGER
+from ..coordinator import BusCoordinator, BusState, MeterSnapshot
+from ..domain.error_rate import ErrorRate
+from ..domain.total_guard import TotalGuard
+from ..domain.write_limiter import WriteLimiter
+from .settings import P1MeterSettings
+from .tasmota import async_follow_mqtt, async_poll_http
+
+# A link that has sent nothing for this long is dead: meters send every 1 or 10 seconds.
+KEEP_ALIVE = 30.0
+RECONNECT_MIN = 1.0
+RECONNECT_MAX = 60.0
+# How often the meter's tick (data arrives / reads zero) and the error rate are refreshed.
+STATUS_INTERVAL = timedelta(seconds=30)
+# Values that follow the power option; all others (totals, counters, M-Bus) the totals one.
+INSTANT_QUANTITIES = frozenset(
+    q for q in P1Quantity if q.startswith(("power_", "voltage_l", "current_"))
+)
+TARIFF_KEY = "tariff"
+
+
+def mbus_key(channel: int) -> str:
+    """The value key of an M-Bus meter's reading."""
+    return f"mbus_{channel}"
+
+
+def mbus_time_key(channel: int) -> str:
+    """The value key of an M-Bus meter's time of reading."""
+    return f"mbus_{channel}_read_at"
+
+
+@dataclass(slots=True)
+class P1Counters:
+    """What the reader has seen since it started."""
+
+    connects: int = 0
+    telegrams: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+
+
+class P1Coordinator(BusCoordinator):
+    """Reads the smart meter's telegrams as they come."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        connection: BusConnection,
+        *,
+        subentry_id: str | None,
+        meter: P1MeterSettings | None,
+        power_interval: float,
+        total_interval: float,
+    ) -> None:
+        """Initialize the coordinator of the P1 bus and its smart meter (if added yet)."""
+        super().__init__(hass, entry, connection, STATUS_INTERVAL)
+        self.subentry_id = subentry_id
+        self.meter = meter
+        self.power_interval = power_interval
+        self.total_interval = total_interval
+        self.values: dict[str, Any] = {}
+        self.counters = P1Counters()
+        self.error_rate = ErrorRate()
+        self.link_up = False
+        self._link_error: str | None = None
+        self._guards: dict[Any, TotalGuard] = {}
+        self._limiter = WriteLimiter()
+        self._value_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._first_attempt = asyncio.Event()
+        self._last_status_at = 0.0
+        self._opened_since_last_attempt = False
+        self._reader: asyncio.Task[None] | None = None
+        # Seconds on a monotonic clock; the write intervals and the error rate follow it.
+        self.clock: Callable[[], float] = time.monotonic
+        self.on_new_meter_data: Callable[[P1Reading], None] | None = None
+
+    # The reader
+
+    async def async_start(self) -> None:
+        """Start the reader, and wait for its first attempt to reach the port.
+
+        The reader runs as long as the entry is loaded, so it is a plain task that
+        unloading cancels, not one of the tasks Home Assistant waits for.
+        """
+        task = asyncio.create_task(self._async_read_forever(), name=f"{DOMAIN} P1 reader")
+        self._reader = task
+        await self._first_attempt.wait()
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop the reader: the stream closes as its task is cancelled."""
+        if self._reader is not None:
+            self._reader.cancel()
+            self._reader = None
+
+    async def _async_read_forever(self) -> None:
+        delay = RECONNECT_MIN
+        while True:
+            try:
+                await self._async_read_link()
+            except (*STREAM_ERRORS, *HTTP_LINK_ERRORS, ConnectionError) as err:
+                self._link_lost(str(err) or type(err).__name__)
+            self._first_attempt.set()
+            if self._opened_since_last_attempt:
+                delay = RECONNECT_MIN
+            self._opened_since_last_attempt = False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX)
+
+    async def _async_read_link(self) -> None:
+        """Read the meter until the link fails: a telegram stream, or a Tasmota reader."""
+        if self.connection.transport is Transport.TASMOTA_MQTT:
+            await async_follow_mqtt(self.hass, self.connection, self)
+        elif self.connection.transport is Transport.TASMOTA_HTTP:
+            await async_poll_http(self.hass, self.connection, self)
+        else:
+            await self._async_read_stream()
+
+    async def _async_read_stream(self) -> None:
+        decoder = self._decoder()
+        reader, writer = await async_open_stream(self.connection, None)
+        self.counters.connects += 1
+        self._link_opened()
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(KEEP_ALIVE):
+                        data = await reader.read(4096)
+                except TimeoutError as err:
+                    raise TimeoutError(f"no data for {KEEP_ALIVE:.0f} s") from err
+                if not data:
+                    raise ConnectionError("closed by the other side")
+                if decoder is None:
+                    self._note_contact()
+                    continue
+                for decoded in decoder.feed(data):
+                    if decoded.reading is not None:
+                        self.async_handle_reading(decoded.reading)
+                    elif decoded.rejection is not None:
+                        self.async_note_rejected(decoded.rejection, decoded.detail)
+        finally:
+            await async_close_stream(writer)
+
+    def _decoder(self) -> TelegramDecoder | None:
+        if self.meter is None or self.meter.version is None:
+            return None
+        return TelegramDecoder(self.meter.version, self.meter.key)
+
+    @callback
+    def async_note_link_up(self) -> None:
+        """A Tasmota reader answers or publishes: the link is up, if it was not."""
+        if not self.link_up:
+            self.counters.connects += 1
+            self._link_opened()
+
+    @callback
+    def async_note_link_down(self, detail: str) -> None:
+        """A Tasmota reader has gone silent; its link is down until it is heard again."""
+        self._link_lost(detail)
+
+    @callback
+    def _link_opened(self) -> None:
+        self.link_up = True
+        self._opened_since_last_attempt = True
+        self._first_attempt.set()
+        self.last_contact = dt_util.utcnow()
+        if self._link_error is not None:
+            LOGGER.info("The P1 port is back")
+            self._link_error = None
+
+    @callback
+    def _link_lost(self, detail: str) -> None:
+        was_up = self.link_up
+        self.link_up = False
+        self._limiter.forget()
+        if was_up or self._link_error is None:
+            LOGGER.warning("The P1 port was lost, reconnecting: %s", detail)
+        self._link_error = detail
+        if self.data is not None and self.last_update_success:
+            self.async_set_update_error(self._failure(detail))
+
+    # Telegrams
+
+    @callback
+    def async_handle_reading(self, reading: P1Reading) -> None:
+        """Take a decoded telegram: check its totals, then write what changed and is due."""
+        now = self.clock()
+        at = reading.meter_time or dt_util.utcnow()
+        rejection = self._check_totals(reading, at)
+        self.counters.telegrams += 1
+        self.error_rate.count(now, rejected=rejection is not None)
+        if rejection is not None:
+            self._count_rejection(rejection)
+            return
+        self._note_contact()
+        self._write(reading, now)
+        if now - self._last_status_at >= STATUS_INTERVAL.total_seconds():
+            self._last_status_at = now
+            self._store_snapshot(reading)
+            if self.on_new_meter_data is not None:
+                self.on_new_meter_data(reading)
+
+    @callback
+    def async_note_rejected(self, rejection: TelegramRejection | str, detail: str = "") -> None:
+        """Count a telegram that could not be decoded."""
+        self.counters.telegrams += 1
+        self.error_rate.count(self.clock(), rejected=True)
+        self._count_rejection(str(rejection))
+        LOGGER.debug("Rejected a P1 telegram (%s) %s", rejection, detail)
+
+    def _count_rejection(self, reason: str) -> None:
+        self.counters.rejected[reason] = self.counters.rejected.get(reason, 0) + 1
+
+    def _check_totals(self, reading: P1Reading, at: datetime) -> str | None:
+        """Why the telegram's totals cannot be believed, or None; good ones become the last."""
+        checks: list[tuple[Any, float]] = [
+            (quantity, value)
+            for quantity, value in reading.values.items()
+            if quantity in ENERGY_TOTALS
+        ]
+        checks += [((mbus_key(m.channel)), m.value) for m in reading.mbus]
+        # Every total is refused before any is accepted, so a rejected telegram moves none.
+        pending = [(self._guard(key), value) for key, value in checks]
+        for guard, value in pending:
+            if (refusal := guard.refusal(value)) is not None:
+                return refusal.value
+        for guard, value in pending:
+            if (rejection := guard.check(value, at)) is not None:
+                return rejection.value
+        return None
+
+    @callback
+    def async_restore_total(self, key: str, value: float) -> None:
+        """Seed a total's guard with its last good value from before a restart.
+
+        The restored value is a floor: telegrams read before the entity was restored
+        that are lower than it are glitches too.
+        """
+        guard = self._guard(key)
+        if guard.last is None or value > guard.last:
+            guard.last = value
+
+    def _guard(self, key: Any) -> TotalGuard:
+        if (guard := self._guards.get(key)) is None:
+            guard = self._guards[key] = TotalGuard()
+        return guard
+
+    def _write(self, reading: P1Reading, now: float) -> None:
+        fresh: dict[str, Any] = {q.value: v for q, v in reading.values.items()}
+        if reading.tariff is not None:
+            fresh[TARIFF_KEY] = reading.tariff.value
+        for mbus in reading.mbus:
+            fresh[mbus_key(mbus.channel)] = mbus.value
+            fresh[mbus_time_key(mbus.channel)] = mbus.read_at
+        for key, listeners in self._value_listeners.items():
+            if (value := fresh.get(key)) is None:
+                continue
+            interval = self.power_interval if key in INSTANT_QUANTITIES else self.total_interval
+            if self._limiter.due(key, value, now, interval):
+                self.values[key] = value
+                for listener in listeners:
+                    listener()
+
+    def _note_contact(self) -> None:
+        self.last_contact = dt_util.utcnow()
+        if not self.last_update_success:
+            self.async_set_updated_data(self._current_state())
+
+    def _store_snapshot(self, reading: P1Reading) -> None:
+        if self.subentry_id is None or self.data is None:
+            return
+        values = reading.values
+        self.data.meters[self.subentry_id] = MeterSnapshot(
+            read_at=dt_util.utcnow(),
+            main_values=(
+                values.get(P1Quantity.POWER_IMPORT),
+                values.get(P1Quantity.POWER_EXPORT),
+            ),
+            serial=reading.equipment_id,
+        )
+
+    @callback
+    def async_add_value_listener(self, key: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `listener` whenever the value under `key` is written."""
+        self._value_listeners.setdefault(key, []).append(listener)
+
+        def remove() -> None:
+            self._value_listeners[key].remove(listener)
+
+        return remove
+
+    # Reachability, for the hub and the entities' availability
+
+    async def _async_update_data(self) -> BusState:
+        # A silent link is the reader's to find: it drops the stream after KEEP_ALIVE.
+        if not self.link_up:
+            raise self._failure(self._link_error or "not connected")
+        return self._current_state()
+
+    def _failure(self, detail: str) -> UpdateFailed:
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="bus_unreachable",
+            translation_placeholders={"bus": self.bus.value, "detail": detail},
+        )
+
+    @property
+    def rejected_percent(self) -> float | None:
+        """The share of telegrams rejected over the last hour."""
+        return self.error_rate.percent(self.clock())

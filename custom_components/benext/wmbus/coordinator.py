@@ -1,0 +1,321 @@
+"""The wireless M-Bus bus: wmbusmeters' telegrams, checked and routed to their meters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import discovery_flow, issue_registry as ir
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.util import dt as dt_util
+
+from ..bus.connection import BusConnection
+from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
+from ..bus.wmbus.units import field_unit
+from ..const import DOMAIN, LOGGER, REACHABILITY_INTERVAL, WMBUS_HEARD_FOR
+from ..coordinator import BusCoordinator, MeterSnapshot
+from ..domain.total_guard import TotalGuard
+from .settings import WmbusMeterSettings
+
+# Wireless meters send every 16 s to 15 min: a reading is current until three are missed.
+WMBUS_READING_MAX_AGE = timedelta(minutes=45)
+# Totals counted in small units are guarded in the large ones, whose plausible hourly
+# rise TotalGuard knows.
+GUARD_SCALE = {"Wh": 0.001, "L": 0.001}
+RSSI_FIELD = "rssi_dbm"
+
+
+class TelegramOutcome(StrEnum):
+    """What became of one telegram; the values are what the endpoint answers."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    OUT_OF_ORDER = "out_of_order"
+    UNKNOWN_METER = "unknown_meter"
+    WRONG_KEY = "wrong_key"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class WmbusMeterFound:
+    """A meter whose telegrams arrive but that no subentry claims."""
+
+    meter_id: str
+    driver: str
+    media: str
+    rssi_dbm: float | None
+    heard_at: datetime
+
+
+@dataclass(slots=True)
+class WmbusMeter:
+    """One configured meter and what the bus last heard from it."""
+
+    subentry_id: str
+    title: str
+    settings: WmbusMeterSettings
+    # The last telegram shown, with any refused total replaced by its last good value.
+    telegram: WmbusTelegram | None = None
+    heard_at: datetime | None = None
+    # Built once and shared by the meter's entities: a block of flats has thousands.
+    device_info: DeviceInfo | None = None
+    guards: dict[str, TotalGuard] = field(default_factory=dict)
+    listeners: list[CALLBACK_TYPE] = field(default_factory=list)
+    wrong_key: bool = False
+
+    @property
+    def wrong_key_issue_id(self) -> str:
+        """The repair issue raised while its key does not decrypt its telegrams."""
+        return f"wmbus_wrong_key_{self.subentry_id}"
+
+
+@lru_cache(maxsize=1024)
+def _guard_scale(name: str) -> float | None:
+    """How a total is scaled for its guard, or None when the field is not a total."""
+    unit = field_unit(name)
+    if unit is None or not unit.cumulative:
+        return None
+    return GUARD_SCALE.get(unit.unit or "", 1.0)
+
+
+class WmbusCoordinator(BusCoordinator):
+    """Routes each telegram by meter id to its meter, after checking it.
+
+    A telegram that repeats or predates the last one, or that the meter's key does not
+    decrypt, changes nothing; a total that drops or jumps keeps its last good value. An
+    unknown id is offered for discovery once. Only the addressed meter's entities are
+    told, so a block of flats with hundreds of meters costs one meter's work per telegram.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        connection: BusConnection,
+        meters: Iterable[WmbusMeter],
+    ) -> None:
+        """Initialize the coordinator of the installation's wM-Bus meters."""
+        super().__init__(hass, entry, connection, REACHABILITY_INTERVAL)
+        self.meters: dict[str, WmbusMeter] = {m.settings.meter_id: m for m in meters}
+        self.heard: dict[str, WmbusMeterFound] = {}
+        self.outcomes: Counter[TelegramOutcome] = Counter()
+        # Called with a meter whose telegram carried fields or a driver it did not have.
+        self.on_meter_widened: Callable[[WmbusMeter], None] | None = None
+        self._entity_adders: list[Callable[[WmbusMeter], None]] = []
+        self._discovered: set[str] = set()
+        self.started_at = dt_util.utcnow()
+
+    @property
+    def reading_max_age(self) -> timedelta:
+        """A meter's reading counts as current until it missed a few telegrams."""
+        return WMBUS_READING_MAX_AGE
+
+    def is_current(self, meter: WmbusMeter) -> bool:
+        """Whether the meter was heard lately (or, after a start, may still be heard).
+
+        A meter's values stay available between its telegrams, and across a restart,
+        until it has missed a few: each meter keeps its own schedule, whatever the
+        others on the bus do.
+        """
+        last = meter.heard_at or self.started_at
+        return dt_util.utcnow() - last <= WMBUS_READING_MAX_AGE
+
+    @callback
+    def async_handle(self, obj: object) -> TelegramOutcome:
+        """Take one JSON value that wmbusmeters printed or posted."""
+        outcome = self._handle(obj)
+        self.outcomes[outcome] += 1
+        return outcome
+
+    def _handle(self, obj: object) -> TelegramOutcome:
+        try:
+            telegram = parse_telegram(obj)
+        except TelegramError as err:
+            LOGGER.debug("Not a wmbusmeters telegram (%s): %.200r", err.reason, obj)
+            return TelegramOutcome.INVALID
+        self.async_note_contact()
+        now = dt_util.utcnow()
+        meter = self.meters.get(telegram.meter_id)
+        if meter is None:
+            self._note_unknown(telegram, now)
+            return TelegramOutcome.UNKNOWN_METER
+        if telegram.decryption_failed:
+            self._note_wrong_key(meter, telegram.error or "wmbusmeters could not decode it")
+            return TelegramOutcome.WRONG_KEY
+        last = meter.telegram
+        if last is not None and last.timestamp is not None and telegram.timestamp is not None:
+            if telegram.timestamp < last.timestamp:
+                return TelegramOutcome.OUT_OF_ORDER
+            if telegram.timestamp == last.timestamp and (
+                telegram.values == last.values and telegram.texts == last.texts
+            ):
+                return TelegramOutcome.DUPLICATE
+        if meter.wrong_key:
+            meter.wrong_key = False
+            ir.async_delete_issue(self.hass, DOMAIN, meter.wrong_key_issue_id)
+        meter.heard_at = now
+        meter.telegram = self._guarded(meter, telegram, telegram.timestamp or now)
+        self._store_snapshot(meter, now)
+        self._widen(meter, telegram)
+        for listener in meter.listeners:
+            listener()
+        return TelegramOutcome.ACCEPTED
+
+    def _guarded(self, meter: WmbusMeter, telegram: WmbusTelegram, at: datetime) -> WmbusTelegram:
+        """The telegram with every refused total replaced by its last good value."""
+        refused: dict[str, float | None] = {}
+        for name, value in telegram.values.items():
+            scale = _guard_scale(name)
+            if scale is None:
+                continue
+            guard = meter.guards.get(name)
+            if guard is None:
+                guard = meter.guards[name] = TotalGuard()
+            if (rejection := guard.check(value * scale, at)) is not None:
+                LOGGER.warning(
+                    "%s: ignoring %s = %s from meter %s (%s); keeping %s",
+                    meter.title,
+                    name,
+                    value,
+                    meter.settings.meter_id,
+                    rejection,
+                    None if guard.last is None else guard.last / scale,
+                )
+                refused[name] = None if guard.last is None else guard.last / scale
+        if not refused:
+            return telegram
+        values = {name: refused.get(name, value) for name, value in telegram.values.items()}
+        return replace(
+            telegram, values={name: value for name, value in values.items() if value is not None}
+        )
+
+    @callback
+    def async_restore_total(self, meter_id: str, name: str, value: float) -> None:
+        """A total's last good value from before a restart: the floor for what follows."""
+        meter = self.meters.get(meter_id)
+        scale = _guard_scale(name)
+        if meter is None or scale is None:
+            return
+        guard = meter.guards.setdefault(name, TotalGuard())
+        if guard.last is None or value * scale > guard.last:
+            guard.last = value * scale
+
+    def _store_snapshot(self, meter: WmbusMeter, now: datetime) -> None:
+        # The tick is refreshed with the bus's own updates: no listener is told here.
+        if self.data is None or meter.telegram is None:
+            return
+        values = meter.telegram.values
+        totals = [value for name, value in values.items() if _guard_scale(name) is not None]
+        main = totals or list(values.values())[:1]
+        self.data.meters[meter.subentry_id] = MeterSnapshot(
+            read_at=now, main_values=tuple(main), serial=meter.settings.meter_id
+        )
+
+    def _widen(self, meter: WmbusMeter, telegram: WmbusTelegram) -> None:
+        settings = meter.settings
+        heard = {*telegram.values, *telegram.texts}
+        if telegram.rssi_dbm is not None:
+            heard.add(RSSI_FIELD)
+        if heard.issubset(settings.fields) and settings.detected_driver == telegram.driver:
+            return
+        meter.settings = settings.with_heard(telegram.driver, heard)
+        if settings.detected_driver != telegram.driver:
+            meter.device_info = None
+        # Stored first: the new entities' device info is read from the subentry.
+        if self.on_meter_widened is not None:
+            self.on_meter_widened(meter)
+        for adder in self._entity_adders:
+            adder(meter)
+
+    def _note_unknown(self, telegram: WmbusTelegram, now: datetime) -> None:
+        # Meters heard long ago are forgotten, so neighbours' meters do not pile up.
+        self.heard = {
+            meter_id: heard
+            for meter_id, heard in self.heard.items()
+            if now - heard.heard_at <= WMBUS_HEARD_FOR
+        }
+        self.heard[telegram.meter_id] = WmbusMeterFound(
+            meter_id=telegram.meter_id,
+            driver=telegram.driver,
+            media=telegram.media,
+            rssi_dbm=telegram.rssi_dbm,
+            heard_at=now,
+        )
+        if telegram.meter_id in self._discovered:
+            return
+        self._discovered.add(telegram.meter_id)
+        LOGGER.info(
+            "Heard wM-Bus meter %s (%s), which no meter of %s claims",
+            telegram.meter_id,
+            telegram.driver,
+            self.config_entry.title,
+        )
+        discovery_flow.async_create_flow(
+            self.hass,
+            DOMAIN,
+            context={"source": SOURCE_INTEGRATION_DISCOVERY},
+            data={
+                "entry_id": self.config_entry.entry_id,
+                "meter_id": telegram.meter_id,
+                "driver": telegram.driver,
+                "media": telegram.media,
+                "rssi_dbm": telegram.rssi_dbm,
+            },
+        )
+
+    def recently_heard(self, now: datetime) -> list[WmbusMeterFound]:
+        """The unclaimed meters heard lately, the strongest signal first."""
+        recent = [m for m in self.heard.values() if now - m.heard_at <= WMBUS_HEARD_FOR]
+        return sorted(recent, key=lambda m: -(m.rssi_dbm if m.rssi_dbm is not None else -999))
+
+    @callback
+    def async_note_undecryptable(self, meter_id: str) -> None:
+        """Raise the wrong-key issue of a meter that wmbusmeters logged it cannot decrypt."""
+        if (meter := self.meters.get(meter_id)) is not None:
+            self.outcomes[TelegramOutcome.WRONG_KEY] += 1
+            self._note_wrong_key(meter, "its payload's checksum failed after decryption")
+
+    def _note_wrong_key(self, meter: WmbusMeter, detail: str) -> None:
+        if meter.wrong_key:
+            return
+        meter.wrong_key = True
+        LOGGER.error(
+            "The key of %s (meter %s) does not decrypt its telegrams: %s",
+            meter.title,
+            meter.settings.meter_id,
+            detail,
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            meter.wrong_key_issue_id,
+            is_fixable=True,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="wmbus_wrong_key",
+            translation_placeholders={"meter": meter.title, "meter_id": meter.settings.meter_id},
+            data={
+                "entry_id": self.config_entry.entry_id,
+                "subentry_id": meter.subentry_id,
+            },
+        )
+
+    @callback
+    def async_add_meter_listener(self, meter_id: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `listener` whenever the meter's telegram is accepted; returns the remover."""
+        listeners = self.meters[meter_id].listeners
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    @callback
+    def async_add_entity_adder(self, adder: Callable[[WmbusMeter], None]) -> None:
+        """Let a platform add entities for each meter now, and when a meter shows more."""
+        self._entity_adders.append(adder)
+        for meter in self.meters.values():
+            adder(meter)

@@ -1,0 +1,280 @@
+"""The sensors of a wireless M-Bus meter: named ones for BeNext's meters, the rest by unit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfElectricPotential, UnitOfEnergy
+from homeassistant.helpers.typing import StateType
+
+from ..bus.wmbus.axioma import HeatMeterState, axioma_status
+from ..bus.wmbus.dates import meter_date, meter_datetime
+from ..bus.wmbus.drivers import MeterKind, driver_info
+from ..bus.wmbus.telegram import WmbusTelegram
+from ..bus.wmbus.units import FieldUnit, Measure, field_label, field_unit
+from .coordinator import RSSI_FIELD
+from .settings import WmbusMeterSettings
+
+STATUS_FIELD = "status"
+BATTERY_FIELD = "battery"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WmbusSensorDescription(SensorEntityDescription):
+    """A value of a wM-Bus meter's telegram."""
+
+    value_fn: Callable[[WmbusTelegram], StateType]
+    attributes_fn: Callable[[WmbusTelegram], Mapping[str, Any]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """How BeNext shows a field it knows: its name, and what differs from the unit's rule."""
+
+    translation_key: str
+    device_class: SensorDeviceClass | None = None
+    state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT
+    suggested_unit: str | None = None
+    category: EntityCategory | None = None
+    # The text field holding the date a value belongs to, shown as an attribute.
+    date_field: str | None = None
+    precision: int | None = None
+    enabled: bool = True
+
+
+_TOTAL = SensorStateClass.TOTAL_INCREASING
+_HEAT_ENERGY = Named(
+    "heat_energy", SensorDeviceClass.ENERGY, _TOTAL, UnitOfEnergy.GIGA_JOULE, precision=3
+)
+_VOLUME = Named("volume", SensorDeviceClass.WATER, _TOTAL)
+_FLOW = Named("flow", SensorDeviceClass.VOLUME_FLOW_RATE)
+
+HEAT_METER_FIELDS: Mapping[str, Named] = {
+    "total_heat_energy_kwh": _HEAT_ENERGY,
+    "total_cooling_energy_kwh": Named(
+        "delivered_cooling_energy",
+        SensorDeviceClass.ENERGY,
+        _TOTAL,
+        UnitOfEnergy.GIGA_JOULE,
+        precision=3,
+    ),
+    "total_m3": _VOLUME,
+    "volume_flow_m3h": _FLOW,
+    "flow_temperature_c": Named("flow_temperature", SensorDeviceClass.TEMPERATURE),
+    "return_temperature_c": Named("return_temperature", SensorDeviceClass.TEMPERATURE),
+    "flow_return_temperature_difference_c": Named("temperature_difference"),
+    "power_kw": Named("heat_power", SensorDeviceClass.POWER),
+}
+WATER_METER_FIELDS: Mapping[str, Named] = {
+    "total_m3": _VOLUME,
+    "volume_flow_m3h": _FLOW,
+    "flow_m3h": _FLOW,
+    "max_flow_m3h": Named("max_flow", SensorDeviceClass.VOLUME_FLOW_RATE),
+    "flow_temperature_c": Named("water_temperature", SensorDeviceClass.TEMPERATURE),
+    "external_temperature_c": Named("ambient_temperature", SensorDeviceClass.TEMPERATURE),
+    "min_external_temperature_c": Named("min_ambient_temperature", SensorDeviceClass.TEMPERATURE),
+    "target_m3": Named(
+        "volume_at_target_date",
+        SensorDeviceClass.WATER,
+        None,
+        date_field="target_date",
+        enabled=False,
+    ),
+    "consumption_at_set_date_m3": Named(
+        "volume_at_target_date",
+        SensorDeviceClass.WATER,
+        None,
+        date_field="set_datetime",
+        enabled=False,
+    ),
+    "total_backward_m3": Named("backward_volume", SensorDeviceClass.WATER, _TOTAL),
+    "battery_pct": Named("battery", SensorDeviceClass.BATTERY, category=EntityCategory.DIAGNOSTIC),
+}
+ROOM_SENSOR_FIELDS: Mapping[str, Named] = {
+    "current_temperature_c": Named("temperature", SensorDeviceClass.TEMPERATURE),
+    "current_relative_humidity_rh": Named("humidity", SensorDeviceClass.HUMIDITY),
+    "average_temperature_1h_c": Named("average_temperature_1h", SensorDeviceClass.TEMPERATURE),
+    "average_temperature_24h_c": Named("average_temperature_24h", SensorDeviceClass.TEMPERATURE),
+    "average_relative_humidity_1h_rh": Named("average_humidity_1h", SensorDeviceClass.HUMIDITY),
+    "average_relative_humidity_24h_rh": Named("average_humidity_24h", SensorDeviceClass.HUMIDITY),
+}
+_UNITS = Named("heat_cost_units", None, _TOTAL, precision=0)
+_UNITS_AT_SET_DATE = Named(
+    "heat_cost_units_at_set_date", None, None, date_field="set_date", precision=0
+)
+_RADIATOR = Named("radiator_temperature", SensorDeviceClass.TEMPERATURE)
+_ROOM = Named("room_temperature", SensorDeviceClass.TEMPERATURE)
+HEAT_COST_ALLOCATOR_FIELDS: Mapping[str, Named] = {
+    "current_consumption_hca": _UNITS,
+    "current_hca": _UNITS,
+    "consumption_at_set_date_hca": _UNITS_AT_SET_DATE,
+    "previous_hca": Named("heat_cost_units_at_set_date", None, None, date_field="previous_date"),
+    "flow_temperature_c": _RADIATOR,
+    "current_temp_c": _RADIATOR,
+    "temp_radiator_c": _RADIATOR,
+    "current_room_temp_c": _ROOM,
+    "temp_room_c": _ROOM,
+}
+NAMED_FIELDS: Mapping[MeterKind, Mapping[str, Named]] = {
+    MeterKind.HEAT: HEAT_METER_FIELDS,
+    MeterKind.WATER: WATER_METER_FIELDS,
+    MeterKind.ROOM: ROOM_SENSOR_FIELDS,
+    MeterKind.HEAT_COST: HEAT_COST_ALLOCATOR_FIELDS,
+}
+
+MEASURE_DEVICE_CLASS: Mapping[Measure, SensorDeviceClass] = {
+    Measure.ENERGY: SensorDeviceClass.ENERGY,
+    Measure.VOLUME: SensorDeviceClass.VOLUME,
+    Measure.VOLUME_FLOW: SensorDeviceClass.VOLUME_FLOW_RATE,
+    Measure.TEMPERATURE: SensorDeviceClass.TEMPERATURE,
+    Measure.HUMIDITY: SensorDeviceClass.HUMIDITY,
+    Measure.VOLTAGE: SensorDeviceClass.VOLTAGE,
+    Measure.CURRENT: SensorDeviceClass.CURRENT,
+    Measure.POWER: SensorDeviceClass.POWER,
+    Measure.DURATION: SensorDeviceClass.DURATION,
+    Measure.SIGNAL_STRENGTH: SensorDeviceClass.SIGNAL_STRENGTH,
+}
+# Device classes whose values are amounts, never a measurement's state class.
+AMOUNT_CLASSES = frozenset(
+    {SensorDeviceClass.ENERGY, SensorDeviceClass.VOLUME, SensorDeviceClass.WATER}
+)
+
+
+def _heat_meter_state(telegram: WmbusTelegram) -> str | None:
+    status = axioma_status(telegram.texts.get(STATUS_FIELD, ""))
+    return status.state.value if status is not None else None
+
+
+def _heat_meter_code(telegram: WmbusTelegram) -> Mapping[str, Any]:
+    status = axioma_status(telegram.texts.get(STATUS_FIELD, ""))
+    if status is None:
+        return {}
+    return {
+        "code": status.code,
+        "problems": sorted(problem.value for problem in status.problems),
+    }
+
+
+SIGNAL_STRENGTH = WmbusSensorDescription(
+    key=RSSI_FIELD,
+    translation_key="signal_strength",
+    device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+    state_class=SensorStateClass.MEASUREMENT,
+    native_unit_of_measurement="dBm",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=lambda telegram: telegram.rssi_dbm,
+)
+HEAT_METER_STATE = WmbusSensorDescription(
+    key=STATUS_FIELD,
+    translation_key="heat_meter_state",
+    device_class=SensorDeviceClass.ENUM,
+    options=[state.value for state in HeatMeterState],
+    value_fn=_heat_meter_state,
+    attributes_fn=_heat_meter_code,
+)
+METER_STATUS = WmbusSensorDescription(
+    key=STATUS_FIELD,
+    translation_key="meter_status",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=lambda telegram: telegram.texts.get(STATUS_FIELD),
+)
+BATTERY_VOLTAGE = WmbusSensorDescription(
+    key=BATTERY_FIELD,
+    translation_key="battery_voltage",
+    device_class=SensorDeviceClass.VOLTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    value_fn=lambda telegram: _battery_volts(telegram.texts.get(BATTERY_FIELD)),
+)
+
+
+def wmbus_sensor_descriptions(settings: WmbusMeterSettings) -> list[WmbusSensorDescription]:
+    """A sensor for every value the meter's telegrams carried.
+
+    BeNext's meters get named sensors; any other numeric field gets one by its unit
+    suffix, disabled by default on a meter whose main values are named.
+    """
+    kind = driver_info(settings.effective_driver).kind
+    named = NAMED_FIELDS.get(kind, {})
+    descriptions: list[WmbusSensorDescription] = []
+    for name in settings.fields:
+        if name in named:
+            descriptions.append(_named(name, named[name]))
+        elif name == RSSI_FIELD:
+            descriptions.append(SIGNAL_STRENGTH)
+        elif name == STATUS_FIELD:
+            descriptions.append(HEAT_METER_STATE if kind is MeterKind.HEAT else METER_STATUS)
+        elif name == BATTERY_FIELD:
+            descriptions.append(BATTERY_VOLTAGE)
+        elif (unit := field_unit(name)) is not None:
+            descriptions.append(_by_unit(name, unit, enabled=kind is MeterKind.OTHER))
+    return descriptions
+
+
+def _named(name: str, named: Named) -> WmbusSensorDescription:
+    unit = field_unit(name)
+    date_field = named.date_field
+    return WmbusSensorDescription(
+        key=name,
+        translation_key=named.translation_key,
+        device_class=named.device_class,
+        state_class=named.state_class,
+        native_unit_of_measurement=unit.unit if unit is not None else None,
+        suggested_unit_of_measurement=named.suggested_unit,
+        suggested_display_precision=named.precision,
+        entity_category=named.category,
+        entity_registry_enabled_default=named.enabled,
+        value_fn=lambda telegram: telegram.values.get(name),
+        attributes_fn=(
+            (lambda telegram: _date_attribute(telegram.texts.get(date_field)))
+            if date_field is not None
+            else None
+        ),
+    )
+
+
+def _by_unit(name: str, unit: FieldUnit, *, enabled: bool) -> WmbusSensorDescription:
+    device_class = MEASURE_DEVICE_CLASS.get(unit.measure)
+    if unit.cumulative:
+        state_class: SensorStateClass | None = SensorStateClass.TOTAL_INCREASING
+    elif device_class in AMOUNT_CLASSES or unit.measure is Measure.HEAT_COST_UNITS:
+        state_class = None
+    else:
+        state_class = SensorStateClass.MEASUREMENT
+    return WmbusSensorDescription(
+        key=name,
+        translation_key="generic",
+        translation_placeholders={"field": field_label(name)},
+        device_class=device_class,
+        state_class=state_class,
+        native_unit_of_measurement=unit.unit,
+        entity_registry_enabled_default=enabled,
+        value_fn=lambda telegram: telegram.values.get(name),
+    )
+
+
+def _date_attribute(text: str | None) -> Mapping[str, Any]:
+    if text is None:
+        return {}
+    day = meter_date(text)
+    if day is None and (moment := meter_datetime(text)) is not None:
+        day = moment.date()
+    return {"date": day.isoformat()} if day is not None else {}
+
+
+def _battery_volts(text: str | None) -> float | None:
+    """CMa12w's `BATTERY_330` is 3.30 V."""
+    if text is None or not text.startswith("BATTERY_"):
+        return None
+    digits = text.removeprefix("BATTERY_")
+    return int(digits) / 100 if digits.isdigit() else None

@@ -1,0 +1,116 @@
+"""wM-Bus meters through their entities: the real wmbusmeters posts to the installation."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import UnitOfEnergy
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util.unit_conversion import EnergyConverter
+import pytest
+
+from custom_components.benext.const import DOMAIN
+from tests import setup_integration
+from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture, fixture_id
+from tests.wmbus_peers import WEBHOOK_ID, Meter, async_post_with_wmbusmeters, wmbus_entry
+
+pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")
+
+ROLE_OF_DRIVER = {
+    "multical21": "cold_water",
+    "flowiq2200": "cold_water",
+    "q400": "cold_water",
+    "qualcosonic": "space_heating",
+    "cma12w": "indoor_climate",
+    "lansenth": "indoor_climate",
+    "qcaloric": "radiator",
+    "fhkvdataiii": "radiator",
+}
+ENVELOPE = {"_", "media", "meter", "name", "id", "timestamp"}
+
+type ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+def meter_of(fixture: WmbusFixture) -> Meter:
+    """The subentry that claims the fixture's meter."""
+    return Meter(
+        subentry_id=f"meter_{fixture.meter_id}",
+        meter_id=fixture.meter_id,
+        driver=fixture.driver,
+        key=fixture.key,
+        role=ROLE_OF_DRIVER[fixture.driver],
+    )
+
+
+def state_of(hass: HomeAssistant, platform: str, meter_id: str, key: str) -> State | None:
+    """The state of a meter's entity."""
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"meter_{meter_id}_{key}")
+    return hass.states.get(entity_id) if entity_id else None
+
+
+async def endpoint_url(hass: HomeAssistant, hass_client_no_auth: ClientFactory) -> str:
+    """The installation's endpoint, served by Home Assistant on a loopback port."""
+    client = await hass_client_no_auth()
+    return str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+
+
+@pytest.mark.parametrize("fixture", WMBUS_FIXTURES, ids=fixture_id)
+async def test_every_fixture_value_reaches_its_entity(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory, fixture: WmbusFixture
+) -> None:
+    """Each number wmbusmeters decodes from a real telegram is a sensor's state."""
+    entry = wmbus_entry([meter_of(fixture)])
+    assert await setup_integration(hass, entry)
+    url = await endpoint_url(hass, hass_client_no_auth)
+
+    await async_post_with_wmbusmeters(url, [fixture])
+    await hass.async_block_till_done()
+
+    numbers = {
+        name: value
+        for name, value in fixture.expected.items()
+        if name not in ENVELOPE and isinstance(value, int | float)
+    }
+    assert numbers
+    for name, value in numbers.items():
+        state = state_of(hass, "sensor", fixture.meter_id, name)
+        assert state is not None, name
+        shown = float(value)
+        if name.endswith("_kwh"):
+            # Heat energy is shown in GJ, as Dutch heat meters show it.
+            unit = state.attributes.get("unit_of_measurement")
+            shown = EnergyConverter.convert(shown, UnitOfEnergy.KILO_WATT_HOUR, unit)
+        assert float(state.state) == pytest.approx(shown, abs=1e-6), name
+
+
+async def test_auto_driver_meter_shows_its_kind_once_heard(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """A meter added as "auto" gets its maker, model and alarms from its first telegram."""
+    fixture = WMBUS_FIXTURES[3]  # Multical 21 with a LEAK
+    meter = replace(meter_of(fixture), driver="auto")
+    entry = wmbus_entry([meter])
+    assert await setup_integration(hass, entry)
+    assert state_of(hass, "binary_sensor", fixture.meter_id, "leak_alarm") is None
+    url = await endpoint_url(hass, hass_client_no_auth)
+
+    await async_post_with_wmbusmeters(url, [fixture])
+    await hass.async_block_till_done()
+
+    leak = state_of(hass, "binary_sensor", fixture.meter_id, "leak_alarm")
+    assert leak is not None
+    assert leak.state == "on"
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, meter.subentry_id), entry.entry_id
+    )
+    assert device is not None
+    assert (device.manufacturer, device.model) == ("Kamstrup", "Multical 21")
+    stored = entry.subentries[meter.subentry_id].data
+    assert stored["detected_driver"] == "multical21"
+    assert "total_m3" in stored["fields"]
+    assert entry.state is ConfigEntryState.LOADED

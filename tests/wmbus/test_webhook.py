@@ -1,0 +1,256 @@
+"""The wM-Bus endpoint under bad input: the answer says why, and the last good value stays."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+import json
+import logging
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
+
+from custom_components.benext.const import DOMAIN, WMBUS_MAX_BODY
+from tests import setup_integration
+from tests.wmbus.test_meters import ClientFactory, meter_of, state_of
+from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
+
+pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")
+
+WATER = WMBUS_FIXTURES[1]  # Kamstrup Multical 21 44556677, total 20.015 m³, status OK
+ENDPOINT = f"/api/webhook/{WEBHOOK_ID}"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def telegram(total_m3: float, at: str, **fields: Any) -> dict[str, Any]:
+    """The meter's telegram as wmbusmeters 2.0.0 posts it, with another total and time."""
+    return {**WATER.expected, "total_m3": total_m3, "timestamp": at, **fields}
+
+
+async def post(client: TestClient[Any, Any], body: Any, headers: dict[str, str] = AUTH) -> str:
+    """Post `body` (JSON unless bytes/str) and return 'status reason'."""
+    data = body if isinstance(body, bytes | str) else json.dumps(body)
+    response = await client.post(ENDPOINT, data=data, headers=headers)
+    return f"{response.status} {(await response.text()).strip()}"
+
+
+def volume(hass: HomeAssistant) -> str | None:
+    """The water meter's volume sensor state."""
+    state = state_of(hass, "sensor", WATER.meter_id, "total_m3")
+    return state.state if state is not None else None
+
+
+@pytest.fixture
+async def client(hass: HomeAssistant, hass_client_no_auth: ClientFactory) -> TestClient[Any, Any]:
+    """Home Assistant's HTTP server with the installation's endpoint, after a first telegram."""
+    assert await setup_integration(hass, wmbus_entry([meter_of(WATER)]))
+    client = await hass_client_no_auth()
+    assert await post(client, telegram(20.015, "2026-11-22T10:00:00Z")) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+    return client
+
+
+async def test_token(hass: HomeAssistant, client: TestClient[Any, Any]) -> None:
+    """Without the installation's bearer token nothing is taken."""
+    later = telegram(21.0, "2026-11-22T10:01:00Z")
+    assert await post(client, later, {}) == "401 missing or wrong bearer token"
+    assert await post(client, later, {"Authorization": "Bearer nope"}) == (
+        "401 missing or wrong bearer token"
+    )
+    assert await post(client, later, {"Authorization": TOKEN}) == (
+        "401 missing or wrong bearer token"
+    )
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+@pytest.mark.parametrize(
+    ("body", "answer"),
+    [
+        (b"\xff\xfe not utf-8", "400 not JSON"),
+        ("{'id': 1}", "400 not JSON"),
+        ('{"_":"telegram","id":"4455', "400 not JSON"),
+        ("[]", "400 no wmbusmeters telegram in the body"),
+        ('{"hello": "world"}', "400 no wmbusmeters telegram in the body"),
+        ('"just a string"', "400 not JSON"),
+        (
+            '{"_":"telegram","meter":"multical21","id":"4455667"}',
+            "400 no wmbusmeters telegram in the body",
+        ),
+    ],
+)
+async def test_unreadable_bodies(
+    hass: HomeAssistant, client: TestClient[Any, Any], body: str | bytes, answer: str
+) -> None:
+    """A body that holds no telegram is refused with the reason; the value stays."""
+    assert await post(client, body) == answer
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+async def test_oversized_body(hass: HomeAssistant, client: TestClient[Any, Any]) -> None:
+    """A body over the cap is refused without being read whole."""
+    body = json.dumps([telegram(21.0, "2026-11-22T10:01:00Z")] * 2000)
+    assert len(body) > WMBUS_MAX_BODY
+    assert await post(client, body) == f"413 body over {WMBUS_MAX_BODY} bytes"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+async def test_duplicate_and_older_telegrams(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A telegram seen already, or older than the last one, changes nothing."""
+    assert await post(client, telegram(20.015, "2026-11-22T10:00:00Z")) == "200 duplicate: 1"
+    assert await post(client, telegram(19.0, "2026-11-22T09:59:00Z")) == "200 out_of_order: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+    several = [
+        telegram(20.1, "2026-11-22T10:01:00Z"),
+        telegram(20.1, "2026-11-22T10:01:00Z"),
+        telegram(20.2, "2026-11-22T10:02:00Z"),
+    ]
+    assert await post(client, several) == "200 accepted: 2, duplicate: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.2"
+
+
+async def test_total_that_drops_keeps_its_last_good_value(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A glitch (0, or a drop) never reaches the total; the other values still update."""
+    with caplog.at_level(logging.WARNING):
+        glitch = telegram(0, "2026-11-22T10:01:00Z", flow_temperature_c=9)
+        assert await post(client, glitch) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+    water_temperature = state_of(hass, "sensor", WATER.meter_id, "flow_temperature_c")
+    assert water_temperature is not None
+    assert water_temperature.state == "9.0"
+    assert "ignoring total_m3 = 0.0 from meter 44556677 (drop); keeping 20.015" in caplog.text
+
+    assert await post(client, telegram(20.5, "2026-11-22T10:02:00Z")) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.5"
+
+
+async def test_unknown_meter_and_other_methods(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A meter no subentry claims is answered, and makes no entity."""
+    other = {**telegram(1.0, "2026-11-22T10:01:00Z"), "id": "12345678"}
+    assert await post(client, other) == "200 unknown_meter: 1"
+    assert state_of(hass, "sensor", "12345678", "total_m3") is None
+    response = await client.get(ENDPOINT)
+    assert response.status == 405
+
+
+async def test_product_status_once_telegrams_arrive(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """The meter's BeNext tick is OK once a telegram with a non-zero total arrived."""
+    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.wmbus
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    tick = state_of(hass, "sensor", WATER.meter_id, "product_status")
+    assert tick is not None
+    assert tick.state == "ok"
+
+
+async def test_restored_total_is_the_floor(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """After a restart the total shows its last value, and a lower telegram does not pass."""
+    entity_id = f"sensor.cold_water_wm_bus_{WATER.meter_id}_volume"
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(entity_id, "25.5", {"unit_of_measurement": "m³"}),
+                {"native_value": 25.5, "native_unit_of_measurement": "m³"},
+            )
+        ],
+    )
+    er.async_get(hass).async_get_or_create(
+        "sensor", DOMAIN, f"meter_{WATER.meter_id}_total_m3", suggested_object_id=entity_id[7:]
+    )
+    meter = replace(meter_of(WATER), fields=("total_m3",))
+    assert await setup_integration(hass, wmbus_entry([meter]))
+    assert volume(hass) == "25.5"
+
+    client = await hass_client_no_auth()
+    assert await post(client, telegram(20.015, "2026-11-22T10:00:00Z")) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "25.5"
+    assert await post(client, telegram(25.75, "2026-11-22T10:01:00Z")) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "25.75"
+
+
+async def test_silent_meter_becomes_unavailable_on_its_own(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory, freezer: FrozenDateTimeFactory
+) -> None:
+    """A meter that stops sending goes unavailable, while a meter that keeps sending stays."""
+    other = WMBUS_FIXTURES[10]  # Elvaco CMa12w room sensor
+    assert await setup_integration(hass, wmbus_entry([meter_of(WATER), meter_of(other)]))
+    client = await hass_client_no_auth()
+    room = {**other.expected, "timestamp": "2026-11-22T10:00:00Z"}
+    assert await post(client, [telegram(20.015, "2026-11-22T10:00:00Z"), room]) == (
+        "200 accepted: 2"
+    )
+    for minute in range(1, 50):
+        freezer.tick(timedelta(minutes=1))
+        room["timestamp"] = f"2026-11-22T{10 + minute // 60}:{minute % 60:02d}:00Z"
+        assert await post(client, room) == "200 accepted: 1"
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    assert volume(hass) == STATE_UNAVAILABLE
+    temperature = state_of(hass, "sensor", other.meter_id, "current_temperature_c")
+    assert temperature is not None
+    assert temperature.state == "23.34"
+
+
+async def test_installation_without_an_endpoint_gets_one(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """An installation stored before the endpoint existed is given one when it starts."""
+    entry = wmbus_entry([meter_of(WATER)], token=None)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={"wmbus": {"transport": "http"}})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    webhook_id = entry.data["wmbus"]["webhook_id"]
+    assert len(webhook_id) == 64
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{webhook_id}", data=json.dumps(telegram(20.015, "2026-11-22T10:00:00Z"))
+    )
+    assert (response.status, (await response.text()).strip()) == (200, "accepted: 1")
+
+
+async def test_meters_heard_long_ago_are_forgotten(
+    hass: HomeAssistant, client: TestClient[Any, Any], freezer: FrozenDateTimeFactory
+) -> None:
+    """Unclaimed meters stay listed for a while, not for ever."""
+    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.wmbus
+    first = {**telegram(1.0, "2026-11-22T10:01:00Z"), "id": "12345678"}
+    assert await post(client, first) == "200 unknown_meter: 1"
+    freezer.tick(timedelta(hours=1))
+    second = {**telegram(1.0, "2026-11-22T11:01:00Z"), "id": "87654321"}
+    assert await post(client, second) == "200 unknown_meter: 1"
+
+    assert list(coordinator.heard) == ["87654321"]
