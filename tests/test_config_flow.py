@@ -301,7 +301,7 @@ async def test_options_poll_interval(
         "p1_power_interval": 0,
         "p1_total_interval": 10,
     }
-    coordinator = mock_config_entry.runtime_data.modbus
+    coordinator = mock_config_entry.runtime_data.buses["modbus"]
     assert coordinator.update_interval.total_seconds() == 10
     assert coordinator.failed_polls_limit == 5
 

@@ -46,18 +46,16 @@ async def test_wmbus_diagnostics_redact_ids_keys_and_the_endpoint(
     meter = replace(meter_of(WMBUS_FIXTURES[0]), subentry_id="water_meter")
     entry = wmbus_entry([meter])
     assert await setup_integration(hass, entry)
-    assert entry.runtime_data.wmbus is not None
-    entry.runtime_data.wmbus.async_handle(
-        {**WMBUS_FIXTURES[0].expected, "timestamp": "2026-11-22T10:00:00Z"}
-    )
-    entry.runtime_data.wmbus.async_handle({"_": "telegram", "meter": "x", "id": "12"})
+    coordinator = entry.runtime_data.buses["wmbus"]
+    coordinator.async_handle({**WMBUS_FIXTURES[0].expected, "timestamp": "2026-11-22T10:00:00Z"})
+    coordinator.async_handle({"_": "telegram", "meter": "x", "id": "12"})
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
 
     text = str(diagnostics)
     for secret in (WEBHOOK_ID, TOKEN, meter.meter_id, str(meter.key)):
         assert secret not in text
-    wmbus = diagnostics["wmbus"]
+    wmbus = diagnostics["buses"]["wmbus"]
     assert wmbus["telegrams"] == {"accepted": 1, "invalid": 1}
     assert wmbus["meters"][meter.subentry_id]["driver"] == "multical21"
     assert wmbus["meters"][meter.subentry_id]["available"] is True

@@ -97,7 +97,7 @@ async def test_bus_down_and_recovery(
     await modbus.start()
     try:
         # The RS485 bus is polled again; the P1 stream keeps its telegrams coming.
-        await entry.runtime_data.modbus.async_refresh()
+        await entry.runtime_data.buses["modbus"].async_refresh()
         await hass.async_block_till_done()
 
         assert hass.states.get("binary_sensor.demo_home_rs485").state == STATE_ON

@@ -7,16 +7,15 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bus.connection import Bus
 from .coordinator import BusCoordinator
 from .entity import BeNextHubEntity
+from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry
-from .wmbus.alarm_sensors import wmbus_alarm_sensors
-from .wmbus.entity import async_add_meter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -36,14 +35,14 @@ async def async_setup_entry(
     entry: BeNextConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up a connectivity sensor for each configured bus, and the water meters' alarms."""
+    """Set up a connectivity sensor for each configured bus, and the meters' binary sensors."""
     async_add_entities(
         BusConnectivitySensor(coordinator, entry)
         for coordinator in entry.runtime_data.buses.values()
     )
-    if (wmbus := entry.runtime_data.wmbus) is not None:
-        async_add_meter_entities(
-            wmbus, async_add_entities, lambda meter: wmbus_alarm_sensors(wmbus, entry, meter)
+    for bus, coordinator in entry.runtime_data.buses.items():
+        METER_BUSES[bus].async_add_entities(
+            hass, entry, coordinator, Platform.BINARY_SENSOR, async_add_entities
         )
 
 

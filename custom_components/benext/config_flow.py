@@ -45,6 +45,7 @@ from .bus.connection import (
     NetworkSettings,
     SerialSettings,
     Transport,
+    configured_buses,
 )
 from .bus.p1.probe import P1MeterFound
 from .bus.p1.reading import P1Reading
@@ -81,6 +82,7 @@ from .const import (
     SUBENTRY_WMBUS_METER,
     TRANSPORT_NONE,
 )
+from .meter_buses import meters_on_bus
 from .modbus.flow import ModbusMeterSubentryFlow
 from .p1.flow import (
     P1MeterSubentryFlow,
@@ -99,7 +101,6 @@ from .p1.tasmota_flow import (
     async_find_tasmota_reading,
     tasmota_meter_placeholders,
 )
-from .runtime import configured_buses, meters_on_bus
 from .wmbus.discovery import WmbusDiscoverySteps
 from .wmbus.flow import WmbusMeterSubentryFlow
 from .wmbus.webhook import async_endpoint_url

@@ -9,13 +9,9 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .bus.wmbus.drivers import driver_info
-from .const import DOMAIN, SUBENTRY_KWH_METER, SUBENTRY_SMART_METER, SUBENTRY_WMBUS_METER
+from .const import DOMAIN
 from .coordinator import BusCoordinator
-from .modbus.settings import ModbusMeterSettings
-from .p1.settings import P1MeterSettings
 from .runtime import BeNextConfigEntry
-from .wmbus.settings import WmbusMeterSettings
 
 
 def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
@@ -53,42 +49,21 @@ class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[Coordina
     def __init__(
         self,
         coordinator: CoordinatorT,
-        entry: BeNextConfigEntry,
         subentry: ConfigSubentry,
         key: str,
-        device_info: DeviceInfo | None = None,
+        device_info: DeviceInfo,
     ) -> None:
-        """Initialize the entity on the meter's device (its info, if already built)."""
+        """Initialize the entity on the meter's device (its bus builds the device's info)."""
         super().__init__(coordinator)
         self.subentry_id = subentry.subentry_id
         self._attr_unique_id = f"{subentry.subentry_id}_{key}"
-        self._attr_device_info = device_info or meter_device_info(entry, subentry)
+        self._attr_device_info = device_info
 
 
-def meter_device_info(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
-    """The device of one meter: its label's manufacturer and model, and its serial number."""
-    info = DeviceInfo(
+def meter_device(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
+    """What every meter's device has: its subentry, its title, and the hub it is reached via."""
+    return DeviceInfo(
         identifiers={(DOMAIN, subentry.subentry_id)},
         name=subentry.title,
         via_device_id=entry.runtime_data.device_id,
     )
-    if subentry.subentry_type == SUBENTRY_KWH_METER:
-        settings = ModbusMeterSettings.from_subentry(subentry)
-        info["manufacturer"] = settings.manufacturer
-        info["model"] = settings.model_name
-        info["serial_number"] = settings.serial
-    elif subentry.subentry_type == SUBENTRY_SMART_METER:
-        meter = P1MeterSettings.from_subentry(subentry)
-        info["manufacturer"] = meter.manufacturer
-        info["model"] = meter.model
-        info["serial_number"] = meter.serial
-        if meter.version is not None:
-            info["hw_version"] = f"DSMR {meter.version.value}"
-    elif subentry.subentry_type == SUBENTRY_WMBUS_METER:
-        wmbus = WmbusMeterSettings.from_subentry(subentry)
-        driver = driver_info(wmbus.effective_driver)
-        info["manufacturer"] = driver.manufacturer
-        info["model"] = driver.model
-        info["model_id"] = driver.driver
-        info["serial_number"] = wmbus.meter_id
-    return info

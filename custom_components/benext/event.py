@@ -1,13 +1,13 @@
-"""Events: a water meter's alarms raised and cleared, for automations to react to once."""
+"""Events: what the meters report once per change, such as a water meter's alarms."""
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry
-from .wmbus.alarm_event import wmbus_alarm_events
-from .wmbus.entity import async_add_meter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -17,8 +17,8 @@ async def async_setup_entry(
     entry: BeNextConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the alarm events of the installation's water meters."""
-    if (wmbus := entry.runtime_data.wmbus) is not None:
-        async_add_meter_entities(
-            wmbus, async_add_entities, lambda meter: wmbus_alarm_events(wmbus, entry, meter)
+    """Set up the event entities of every bus's meters."""
+    for bus, coordinator in entry.runtime_data.buses.items():
+        METER_BUSES[bus].async_add_entities(
+            hass, entry, coordinator, Platform.EVENT, async_add_entities
         )

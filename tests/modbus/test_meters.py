@@ -56,7 +56,7 @@ def _benext(port: int) -> MockConfigEntry:
 async def _poll(hass: HomeAssistant, entry: MockConfigEntry, times: int = 1) -> None:
     """Poll the bus as its interval would; real time passes for the requests' timeouts."""
     for _ in range(times):
-        await entry.runtime_data.modbus.async_refresh()
+        await entry.runtime_data.buses["modbus"].async_refresh()
         await hass.async_block_till_done()
 
 
@@ -228,7 +228,7 @@ async def test_glitches_never_reach_a_total(
     await _poll(hass, entry)
     assert _state(hass, entity_id).state == "3513.1"
 
-    events = entry.runtime_data.modbus.meters["meter_heat_pump"].faults
+    events = entry.runtime_data.buses["modbus"].meters["meter_heat_pump"].faults
     assert events["drop"] == 2
     assert events["negative"] == 1
 
@@ -286,7 +286,7 @@ async def test_a_replaced_meter_counts_its_own_totals(
     assert entry.subentries["meter_heat_pump"].data["serial"] == "24000001"
     assert "another meter answers at address 3" in caplog.text
     # Storing the new serial number did not reload the installation.
-    assert entry.runtime_data.modbus.meters["meter_heat_pump"].faults["replaced"] == 1
+    assert entry.runtime_data.buses["modbus"].meters["meter_heat_pump"].faults["replaced"] == 1
 
 
 async def test_a_silent_meter_is_unavailable_after_the_failed_polls_and_backs_off(
@@ -313,7 +313,7 @@ async def test_a_silent_meter_is_unavailable_after_the_failed_polls_and_backs_of
     await _poll(hass, entry, 8)
     assert len(ventilation.requests) - read_before == 16
     # The silent meter was asked in polls 4, 6 and 10 only: 1, 2, then 4 polls apart.
-    assert entry.runtime_data.modbus.meters["meter_heat_pump"].faults["no_answer"] == 3 + 3
+    assert entry.runtime_data.buses["modbus"].meters["meter_heat_pump"].faults["no_answer"] == 3 + 3
     assert _state(hass, "sensor.ventilation_modbus_4_energy_consumption").state == "812.5"
     assert _state(hass, "binary_sensor.demo_home_rs485").state == STATE_ON
 
@@ -331,7 +331,7 @@ async def test_exception_responses_count_as_failed_polls(
     modbus_server.meters[4].exception = ExcCodes.DEVICE_BUSY
     await _poll(hass, entry, 3)
     assert _state(hass, "sensor.ventilation_modbus_4_power").state == STATE_UNAVAILABLE
-    assert entry.runtime_data.modbus.meters["meter_ventilation"].faults["exception"] == 3
+    assert entry.runtime_data.buses["modbus"].meters["meter_ventilation"].faults["exception"] == 3
 
 
 async def test_the_connection_is_rebuilt_after_the_converter_restarts(
@@ -348,7 +348,7 @@ async def test_the_connection_is_rebuilt_after_the_converter_restarts(
     await _poll(hass, entry)
     assert _state(hass, "binary_sensor.demo_home_rs485").state == STATE_ON
     assert _state(hass, "sensor.pv_modbus_2_power_production").state == "2850.0"
-    assert entry.runtime_data.modbus is not None  # the same set-up, not a reload
+    assert entry.runtime_data.buses.get("modbus") is not None  # the same set-up, not a reload
 
 
 async def test_modbus_rtu_over_a_serial_port(hass: HomeAssistant, tmp_path: Path) -> None:
@@ -393,7 +393,7 @@ async def test_corrupt_replies_over_rtu_over_tcp(
         assert _state(hass, entity_id).state == "3512.8"
         await _poll(hass, entry)
         assert _state(hass, entity_id).state == STATE_UNAVAILABLE
-        faults = entry.runtime_data.modbus.meters["meter_heat_pump"].faults
+        faults = entry.runtime_data.buses["modbus"].meters["meter_heat_pump"].faults
         assert faults["no_answer"] + faults["wrong_address"] == 3
         assert faults["drop"] == 0
     finally:

@@ -134,7 +134,7 @@ async def test_glitches_never_reach_a_total(hass: HomeAssistant) -> None:
     try:
         assert await setup_integration(hass, entry)
         await wait_for(hass, "energy_import_t1", "4.426")
-        coordinator = entry.runtime_data.p1
+        coordinator = entry.runtime_data.buses["p1"]
         # A lower total with a valid CRC: the meter glitched, or another meter answers.
         server.telegram = raw("dsmr5_nl_bad_crc.txt") + b"\x00\xffnoise/garbage!\r\n"
         await _wait_rejected(coordinator, "checksum")
@@ -190,7 +190,7 @@ async def test_totals_continue_after_a_restart(hass: HomeAssistant) -> None:
     )
     try:
         assert await setup_integration(hass, entry)
-        await _wait_rejected(entry.runtime_data.p1, "drop")
+        await _wait_rejected(entry.runtime_data.buses["p1"], "drop")
         assert hass.states.get(entity_id).state == "5.0"
         assert state_of(hass, "energy_import_t2").state != "2.399"
     finally:
@@ -209,10 +209,10 @@ async def test_reconnects_after_the_reader_comes_back(hass: HomeAssistant) -> No
         await wait_for(hass, "power_import", "244.0")
         await server.stop()
         await wait_for(hass, "power_import", STATE_UNAVAILABLE)
-        assert entry.runtime_data.p1.link_up is False
+        assert entry.runtime_data.buses["p1"].link_up is False
         await server.start()
         await wait_for(hass, "power_import", "244.0", seconds=10)
-        assert entry.runtime_data.p1.counters.connects == 2
+        assert entry.runtime_data.buses["p1"].counters.connects == 2
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
         await server.stop()
@@ -245,7 +245,7 @@ async def test_writes_are_rate_limited(hass: HomeAssistant, p1_server: P1Telegra
     )
     assert await setup_integration(hass, entry)
     await wait_for(hass, "energy_import_t1", "4.426")
-    coordinator = entry.runtime_data.p1
+    coordinator = entry.runtime_data.buses["p1"]
     await p1_server.stop()  # from here on, readings are handed over by the test
     now = [time.monotonic() + 100]
     coordinator.clock = lambda: now[0]

@@ -89,7 +89,7 @@ async def test_mqtt_sensor_messages_through_the_entities(
     await broker.publish(SENSOR_TOPIC, sensor_message(), retain=True)
     try:
         assert await setup_integration(hass, entry)
-        coordinator = entry.runtime_data.p1
+        coordinator = entry.runtime_data.buses["p1"]
         assert coordinator is not None
         await wait_for(hass, "energy_import_t1", "18752.361")
         await wait_for(hass, "power_export", "14421.0")
@@ -133,7 +133,7 @@ async def test_mqtt_unsubscribes_on_unload(hass: HomeAssistant, broker: Mosquitt
     await broker.publish(SENSOR_TOPIC, sensor_message(), retain=True)
     try:
         assert await setup_integration(hass, entry)
-        coordinator = entry.runtime_data.p1
+        coordinator = entry.runtime_data.buses["p1"]
         assert coordinator is not None
         await wait_for(hass, "energy_import_t1", "18752.361")
         await hass.config_entries.async_unload(entry.entry_id)
@@ -155,7 +155,7 @@ async def test_a_silent_topic_marks_the_link_down_until_a_message(
     await broker.publish(SENSOR_TOPIC, sensor_message(), retain=True)
     try:
         assert await setup_integration(hass, entry)
-        coordinator = entry.runtime_data.p1
+        coordinator = entry.runtime_data.buses["p1"]
         assert coordinator is not None
         await wait_for(hass, "energy_import_t1", "18752.361")
         # No retained message, which would come back with each fresh subscription.
@@ -181,7 +181,7 @@ async def test_mqtt_integration_missing_keeps_trying(hass: HomeAssistant) -> Non
     """Without the MQTT integration the installation still loads; the bus shows why."""
     entry = gplug_entry({"transport": "tasmota_mqtt", "topic": TOPIC})
     assert await setup_integration(hass, entry)
-    coordinator = entry.runtime_data.p1
+    coordinator = entry.runtime_data.buses["p1"]
     assert coordinator is not None
     assert not coordinator.link_up
     assert not coordinator.last_update_success
@@ -200,7 +200,7 @@ async def test_http_polls_through_the_entities(
     entry = gplug_entry({"transport": "tasmota_http", "network": network(gplug_http.port)})
     try:
         assert await setup_integration(hass, entry)
-        coordinator = entry.runtime_data.p1
+        coordinator = entry.runtime_data.buses["p1"]
         assert coordinator is not None
         await wait_for(hass, "energy_import_t1", "18752.361")
         await wait_for(hass, "voltage_l3", "229.1")
@@ -244,7 +244,7 @@ async def test_http_reader_that_goes_away_comes_back(
     entry = gplug_entry({"transport": "tasmota_http", "network": network(gplug_http.port)})
     try:
         assert await setup_integration(hass, entry)
-        coordinator = entry.runtime_data.p1
+        coordinator = entry.runtime_data.buses["p1"]
         assert coordinator is not None
         await wait_for(hass, "energy_import_t1", "18752.361")
         await gplug_http.stop()

@@ -270,8 +270,8 @@ async def test_meter_added_with_its_wmbusmeters_lines(
     )
     # The installation reloaded with the meter.
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.wmbus is not None
-    assert MULTICAL21.meter_id in entry.runtime_data.wmbus.meters
+    assert entry.runtime_data.buses.get("wmbus") is not None
+    assert MULTICAL21.meter_id in entry.runtime_data.buses["wmbus"].meters
 
 
 def save_pasted_config(text: str, root: Path) -> None:
@@ -415,8 +415,8 @@ async def test_reconfigure_key_and_role(
     assert subentry.title == "Hot tap water · wM-Bus 76348799"
     assert dict(subentry.data) == heard | {"key": MULTICAL21_KEY, "role": "hot_tap_water"}
     assert entry.runtime_data is not hub
-    assert entry.runtime_data.wmbus is not None
-    meter = entry.runtime_data.wmbus.meters["76348799"]
+    assert entry.runtime_data.buses.get("wmbus") is not None
+    meter = entry.runtime_data.buses["wmbus"].meters["76348799"]
     assert (meter.settings.role, meter.settings.key) == (Role.HOT_TAP_WATER, MULTICAL21_KEY)
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, "meter_76348799"), entry.entry_id
@@ -688,8 +688,8 @@ async def test_wrong_key_repair(
     assert entry.subentries["meter_76348799"].data["key"] == MULTICAL21_KEY
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     # The installation reloaded with the key; wmbusmeters, given it too, decrypts.
-    assert entry.runtime_data.wmbus is not None
-    assert entry.runtime_data.wmbus.meters["76348799"].settings.key == MULTICAL21_KEY
+    assert entry.runtime_data.buses.get("wmbus") is not None
+    assert entry.runtime_data.buses["wmbus"].meters["76348799"].settings.key == MULTICAL21_KEY
     await async_post_with_wmbusmeters(
         str(endpoint.make_url(f"/api/webhook/{WEBHOOK_ID}")), [MULTICAL21]
     )

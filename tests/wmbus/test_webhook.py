@@ -161,7 +161,7 @@ async def test_product_status_once_telegrams_arrive(
     hass: HomeAssistant, client: TestClient[Any, Any]
 ) -> None:
     """The meter's BeNext tick is OK once a telegram with a non-zero total arrived."""
-    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.wmbus
+    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.buses["wmbus"]
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     tick = state_of(hass, "sensor", WATER.meter_id, "product_status")
@@ -246,7 +246,7 @@ async def test_meters_heard_long_ago_are_forgotten(
     hass: HomeAssistant, client: TestClient[Any, Any], freezer: FrozenDateTimeFactory
 ) -> None:
     """Unclaimed meters stay listed for a while, not for ever."""
-    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.wmbus
+    coordinator = hass.config_entries.async_entries("benext")[0].runtime_data.buses["wmbus"]
     first = {**telegram(1.0, "2026-11-22T10:01:00Z"), "id": "12345678"}
     assert await post(client, first) == "200 unknown_meter: 1"
     freezer.tick(timedelta(hours=1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -167,3 +168,8 @@ class BusConnection:
             token=data.get("token"),
             topic=data.get("topic"),
         )
+
+
+def configured_buses(data: Mapping[str, Any]) -> dict[Bus, BusConnection]:
+    """The buses present in an installation's data, in the order of the Bus enum."""
+    return {bus: BusConnection.from_dict(bus, data[bus]) for bus in Bus if bus in data}

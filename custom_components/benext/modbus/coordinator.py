@@ -87,6 +87,11 @@ class ModbusCoordinator(BusCoordinator):
         self.unread_needs = False
         self._max_skip = max(1, int(MAX_BACKOFF / update_interval))
 
+    async def async_shutdown(self) -> None:
+        """Close the bus's connection when the installation is unloaded."""
+        await super().async_shutdown()
+        self.client.close()
+
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter answered in one of the last `failed_polls_limit` polls."""
         meter = self.meters.get(subentry_id)

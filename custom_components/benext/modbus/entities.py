@@ -13,10 +13,10 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..domain.total_guard import TotalGuard
 from ..entity import BeNextMeterEntity
-from ..runtime import BeNextConfigEntry
 from .coordinator import ModbusCoordinator
 from .descriptions import ModbusSensorDescription
 
@@ -56,12 +56,12 @@ class ModbusSensor(BeNextMeterEntity[ModbusCoordinator], RestoreSensor):
     def __init__(
         self,
         coordinator: ModbusCoordinator,
-        entry: BeNextConfigEntry,
         subentry: ConfigSubentry,
+        device_info: DeviceInfo,
         description: ModbusSensorDescription,
     ) -> None:
         """Initialize the sensor of one value of a meter."""
-        super().__init__(coordinator, entry, subentry, description.key)
+        super().__init__(coordinator, subentry, description.key, device_info)
         self.entity_description = description
         self._is_total = description.state_class is SensorStateClass.TOTAL_INCREASING
         self._guard = TotalGuard()

@@ -15,6 +15,7 @@ from ..bus.modbus.quantities import Quantity
 from ..bus.modbus.reader import ModbusMeterReader
 from ..bus.modbus.register_maps import REGISTER_MAPS, MapFamily, Table
 from ..domain.modbus_meter_models import DETECTED_MODEL, MODELS, ModbusMeterModel
+from .coordinator import ModbusCoordinator
 
 # An address where nothing is connected costs this long when the bus is scanned.
 SCAN_WAIT = 0.5
@@ -54,8 +55,10 @@ async def async_bus_client(entry: ConfigEntry) -> AsyncIterator[ModbusBusClient]
 
     Raises BusUnreachableError when the bus cannot be opened.
     """
-    if entry.state is ConfigEntryState.LOADED and entry.runtime_data.modbus is not None:
-        client: ModbusBusClient = entry.runtime_data.modbus.client
+    if entry.state is ConfigEntryState.LOADED and (
+        modbus := entry.runtime_data.coordinator(ModbusCoordinator)
+    ):
+        client: ModbusBusClient = modbus.client
         await client.async_connect()
         yield client
         return

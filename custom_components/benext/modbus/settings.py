@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 from ..bus.modbus.register_maps import REGISTER_MAPS, MapFamily, RegisterMap
 from ..const import (
     CONF_ADDRESS,
+    CONF_MODBUS_FAILED_POLLS,
+    CONF_MODBUS_POLL_INTERVAL,
     CONF_MODEL,
     CONF_REGISTER_MAP,
     CONF_ROLE,
     CONF_SERIAL,
     CONF_TARIFF_MODES,
+    DEFAULT_MODBUS_FAILED_POLLS,
+    DEFAULT_MODBUS_POLL_INTERVAL,
 )
 from ..domain.heat_pump_modes import HeatPumpMode, tariff_modes
 from ..domain.modbus_meter_models import MODELS, ModbusMeterModel
@@ -72,3 +76,13 @@ def polled_meter(subentry: ConfigSubentry) -> PolledMeter:
         register_map=settings.register_map,
         serial=settings.serial,
     )
+
+
+def modbus_poll_interval(entry: ConfigEntry) -> int:
+    """The Modbus poll interval in seconds, from the installation's options."""
+    return int(entry.options.get(CONF_MODBUS_POLL_INTERVAL, DEFAULT_MODBUS_POLL_INTERVAL))
+
+
+def modbus_failed_polls(entry: ConfigEntry) -> int:
+    """Failed polls in a row before a kWh meter is unavailable, from the options."""
+    return int(entry.options.get(CONF_MODBUS_FAILED_POLLS, DEFAULT_MODBUS_FAILED_POLLS))

@@ -3,7 +3,7 @@
 Telegrams are pushed to us, so the coordinator does not poll: its reader task keeps
 the stream open (reconnecting with back-off), and each good telegram updates only the
 entities whose value changed and is due to be written. A Tasmota reader (gPlug) is
-followed instead through its MQTT topic or its HTTP API (p1_tasmota_reader.py).
+followed instead through its MQTT topic or its HTTP API (tasmota.py).
 """
 
 from __future__ import annotations
@@ -96,7 +96,6 @@ class P1Coordinator(BusCoordinator):
         self._first_attempt = asyncio.Event()
         self._last_status_at = 0.0
         self._opened_since_last_attempt = False
-        self._reader: asyncio.Task[None] | None = None
         # Seconds on a monotonic clock; the write intervals and the error rate follow it.
         self.clock: Callable[[], float] = time.monotonic
         self.on_new_meter_data: Callable[[P1Reading], None] | None = None
@@ -104,21 +103,14 @@ class P1Coordinator(BusCoordinator):
     # The reader
 
     async def async_start(self) -> None:
-        """Start the reader, and wait for its first attempt to reach the port.
+        """Start the reader as the entry's background task, and wait for its first attempt.
 
-        The reader runs as long as the entry is loaded, so it is a plain task that
-        unloading cancels, not one of the tasks Home Assistant waits for.
+        Unloading the entry cancels the task, which closes the stream.
         """
-        task = asyncio.create_task(self._async_read_forever(), name=f"{DOMAIN} P1 reader")
-        self._reader = task
+        self.config_entry.async_create_background_task(
+            self.hass, self._async_read_forever(), name=f"{DOMAIN} P1 reader"
+        )
         await self._first_attempt.wait()
-
-    @callback
-    def async_stop(self) -> None:
-        """Stop the reader: the stream closes as its task is cancelled."""
-        if self._reader is not None:
-            self._reader.cancel()
-            self._reader = None
 
     async def _async_read_forever(self) -> None:
         delay = RECONNECT_MIN

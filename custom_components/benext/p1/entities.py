@@ -9,7 +9,6 @@ from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..const import DOMAIN
 from ..entity import BeNextMeterEntity
-from ..runtime import BeNextConfigEntry
 from .coordinator import P1Coordinator
 from .descriptions import REJECTED_TELEGRAMS, P1SensorDescription
 from .settings import MbusMeterSettings
@@ -44,13 +43,13 @@ class P1Sensor(BeNextMeterEntity[P1Coordinator], RestoreSensor):
     def __init__(
         self,
         coordinator: P1Coordinator,
-        entry: BeNextConfigEntry,
         subentry: ConfigSubentry,
+        device_info: DeviceInfo,
         description: P1SensorDescription,
         mbus_meter: tuple[MbusMeterSettings, str] | None = None,
     ) -> None:
         """Initialize the sensor of one value."""
-        super().__init__(coordinator, entry, subentry, description.key)
+        super().__init__(coordinator, subentry, description.key, device_info)
         self.entity_description = description
         if mbus_meter is not None:
             self._attr_device_info = mbus_device_info(subentry, *mbus_meter)
@@ -100,10 +99,10 @@ class RejectedTelegramsSensor(BeNextMeterEntity[P1Coordinator], SensorEntity):
     entity_description = REJECTED_TELEGRAMS
 
     def __init__(
-        self, coordinator: P1Coordinator, entry: BeNextConfigEntry, subentry: ConfigSubentry
+        self, coordinator: P1Coordinator, subentry: ConfigSubentry, device_info: DeviceInfo
     ) -> None:
         """Initialize the error rate sensor of the smart meter."""
-        super().__init__(coordinator, entry, subentry, REJECTED_TELEGRAMS.key)
+        super().__init__(coordinator, subentry, REJECTED_TELEGRAMS.key, device_info)
 
     @property
     def available(self) -> bool:

@@ -24,12 +24,11 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.translation import async_get_translations
 import probatio
 
-from ..bus.connection import TASMOTA_TRANSPORTS, Bus, BusConnection
+from ..bus.connection import TASMOTA_TRANSPORTS, Bus, BusConnection, configured_buses
 from ..bus.p1.probe import P1MeterFound, P1ProbeError, async_probe
 from ..bus.p1.reading import P1Reading
 from ..bus.p1.versions import VERSIONS, DsmrVersion
 from ..const import CONF_DSMR_VERSION, CONF_KEY, DOMAIN, LOGGER, SUBENTRY_SMART_METER
-from ..runtime import configured_buses
 from .settings import (
     P1MeterSettings,
     settings_from_detected,

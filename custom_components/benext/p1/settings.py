@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 from ..bus.p1.detection import P1Detection
 from ..bus.p1.reading import MbusKind, P1Quantity, P1Reading
@@ -19,10 +19,14 @@ from ..const import (
     CONF_MANUFACTURER,
     CONF_MBUS_METERS,
     CONF_MODEL,
+    CONF_P1_POWER_INTERVAL,
+    CONF_P1_TOTAL_INTERVAL,
     CONF_QUANTITIES,
     CONF_ROLE,
     CONF_SERIAL,
     CONF_TARIFF,
+    DEFAULT_P1_POWER_INTERVAL,
+    DEFAULT_P1_TOTAL_INTERVAL,
 )
 from ..domain.roles import Role
 
@@ -150,3 +154,11 @@ def settings_from_reading(reading: P1Reading) -> P1MeterSettings:
         mbus=(),
     )
     return empty.with_reading(reading)
+
+
+def p1_write_intervals(entry: ConfigEntry) -> tuple[float, float]:
+    """How often the smart meter's power and its totals may be written, in seconds."""
+    return (
+        float(entry.options.get(CONF_P1_POWER_INTERVAL, DEFAULT_P1_POWER_INTERVAL)),
+        float(entry.options.get(CONF_P1_TOTAL_INTERVAL, DEFAULT_P1_TOTAL_INTERVAL)),
+    )

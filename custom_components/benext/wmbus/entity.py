@@ -8,9 +8,10 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..entity import BeNextMeterEntity, meter_device_info
+from ..entity import BeNextMeterEntity
 from ..runtime import BeNextConfigEntry
 from .coordinator import WmbusCoordinator, WmbusMeter
+from .device import wmbus_device_info
 
 
 class WmbusEntity(BeNextMeterEntity[WmbusCoordinator]):
@@ -26,8 +27,8 @@ class WmbusEntity(BeNextMeterEntity[WmbusCoordinator]):
         """Initialize the entity on the meter's device."""
         subentry = entry.subentries[meter.subentry_id]
         if meter.device_info is None:
-            meter.device_info = meter_device_info(entry, subentry)
-        super().__init__(coordinator, entry, subentry, key, meter.device_info)
+            meter.device_info = wmbus_device_info(entry, subentry)
+        super().__init__(coordinator, subentry, key, meter.device_info)
         self.meter = meter
         self._was_available: bool | None = None
 

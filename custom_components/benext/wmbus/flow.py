@@ -147,7 +147,7 @@ async def async_wmbus_meter_title(hass: HomeAssistant, role: Role, meter_id: str
 def heard_meters(entry: ConfigEntry) -> list[WmbusMeterFound]:
     """The unclaimed meters the installation heard lately."""
     hub = getattr(entry, "runtime_data", None)
-    coordinator: WmbusCoordinator | None = hub.wmbus if hub is not None else None
+    coordinator = hub.coordinator(WmbusCoordinator) if hub is not None else None
     if coordinator is None:
         return []
     claimed = taken_meter_ids(entry)

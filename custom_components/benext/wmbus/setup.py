@@ -15,7 +15,7 @@ from ..bus.wmbus.config_text import MeterLine
 from ..bus.wmbus.drivers import driver_info
 from ..bus.wmbus.log_lines import undecryptable_meter_id
 from ..bus.wmbus.process import ManagedSettings, WmbusmetersRunner, find_wmbusmeters
-from ..const import CONF_TRANSPORT, CONF_WEBHOOK_ID, DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
+from ..const import CONF_WEBHOOK_ID, DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
 from ..runtime import BeNextConfigEntry
 from .coordinator import WmbusCoordinator, WmbusMeter
 from .settings import WmbusMeterSettings
@@ -23,15 +23,16 @@ from .webhook import async_register_endpoint
 
 
 @callback
-def async_ensure_webhook_id(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
+def async_ensure_webhook_id(
+    hass: HomeAssistant, entry: BeNextConfigEntry, connection: BusConnection
+) -> BusConnection:
     """Give an installation whose wmbusmeters posts to it an endpoint id, if it has none."""
-    data = entry.data.get(Bus.WMBUS)
-    if data is None or data.get(CONF_TRANSPORT) != Transport.HTTP or data.get(CONF_WEBHOOK_ID):
-        return
-    hass.config_entries.async_update_entry(
-        entry,
-        data={**entry.data, Bus.WMBUS: {**data, CONF_WEBHOOK_ID: webhook.async_generate_id()}},
-    )
+    data = entry.data[Bus.WMBUS]
+    if connection.transport is not Transport.HTTP or data.get(CONF_WEBHOOK_ID):
+        return connection
+    data = {**data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
+    hass.config_entries.async_update_entry(entry, data={**entry.data, Bus.WMBUS: data})
+    return BusConnection.from_dict(Bus.WMBUS, data)
 
 
 def wmbus_coordinator(

@@ -1,0 +1,59 @@
+"""What every bus gives the installation, so that the shared modules never branch on a bus."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from homeassistant.config_entries import ConfigSubentry, ConfigSubentryFlow
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .bus.connection import Bus, BusConnection
+from .coordinator import BusCoordinator
+from .runtime import BeNextConfigEntry
+
+
+class MeterBus[CoordinatorT: BusCoordinator](ABC):
+    """One bus of an installation: its coordinator, its kinds of meter and their entities.
+
+    The set-up, the platforms and the diagnostics loop over the buses through this
+    interface; adding a bus adds a folder and a line in `meter_buses.py`.
+    """
+
+    bus: ClassVar[Bus]
+    # The kinds of meter the bus carries (config subentry types), with the flow that adds one.
+    subentry_flows: ClassVar[Mapping[str, type[ConfigSubentryFlow]]]
+
+    @abstractmethod
+    async def async_setup_coordinator(
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, connection: BusConnection
+    ) -> CoordinatorT:
+        """The bus's coordinator, with its meters; a streamed bus starts reading here."""
+
+    async def async_start(  # noqa: B027 -- a hook that most buses do not need
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, coordinator: CoordinatorT
+    ) -> None:
+        """Start what feeds the entities, once every platform has added them."""
+
+    @abstractmethod
+    def meter_device_info(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
+        """The device of one meter: maker, model and serial number as the bus knows them."""
+
+    @abstractmethod
+    def async_add_entities(
+        self,
+        hass: HomeAssistant,
+        entry: BeNextConfigEntry,
+        coordinator: CoordinatorT,
+        platform: Platform,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add the meters' entities of one platform: now, and as meters show more."""
+
+    def diagnostics(self, coordinator: CoordinatorT) -> dict[str, Any]:
+        """What the bus can tell about its traffic and meters, redacted by the caller."""
+        return {}

@@ -1,0 +1,36 @@
+"""The buses an installation can have, each behind the MeterBus interface."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+
+from .bus.connection import Bus
+from .coordinator import BusCoordinator
+from .meter_bus import MeterBus
+from .modbus.meter_bus import ModbusMeterBus
+from .p1.meter_bus import P1MeterBus
+from .wmbus.meter_bus import WmbusMeterBus
+
+METER_BUSES: Mapping[Bus, MeterBus[Any]] = {
+    meter_bus.bus: meter_bus for meter_bus in (P1MeterBus(), ModbusMeterBus(), WmbusMeterBus())
+}
+
+
+def meter_bus_of(subentry: ConfigSubentry) -> MeterBus[BusCoordinator] | None:
+    """The bus that carries a meter (a config subentry), or None for an unknown kind."""
+    return next(
+        (bus for bus in METER_BUSES.values() if subentry.subentry_type in bus.subentry_flows),
+        None,
+    )
+
+
+def meters_on_bus(entry: ConfigEntry, bus: Bus) -> list[str]:
+    """The titles of the meters (subentries) that the bus carries."""
+    return [
+        subentry.title
+        for subentry in entry.subentries.values()
+        if (meter_bus := meter_bus_of(subentry)) is not None and meter_bus.bus is bus
+    ]

@@ -1,0 +1,91 @@
+"""Wireless M-Bus behind the MeterBus interface: meters heard through wmbusmeters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..bus.connection import Bus, BusConnection
+from ..const import SUBENTRY_WMBUS_METER
+from ..meter_bus import MeterBus
+from ..runtime import BeNextConfigEntry
+from .alarm_event import wmbus_alarm_events
+from .alarm_sensors import wmbus_alarm_sensors
+from .coordinator import WmbusCoordinator, WmbusMeter
+from .device import wmbus_device_info
+from .entities import wmbus_sensors
+from .entity import async_add_meter_entities
+from .flow import WmbusMeterSubentryFlow
+from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
+
+# The entities of one meter on each platform.
+ENTITY_BUILDERS: dict[
+    Platform,
+    Callable[[WmbusCoordinator, BeNextConfigEntry, WmbusMeter], Sequence[Entity]],
+] = {
+    Platform.SENSOR: wmbus_sensors,
+    Platform.BINARY_SENSOR: wmbus_alarm_sensors,
+    Platform.EVENT: wmbus_alarm_events,
+}
+
+
+class WmbusMeterBus(MeterBus[WmbusCoordinator]):
+    """Wireless meters whose telegrams wmbusmeters decodes and posts (or prints) to us."""
+
+    bus = Bus.WMBUS
+    subentry_flows: ClassVar = {SUBENTRY_WMBUS_METER: WmbusMeterSubentryFlow}
+
+    async def async_setup_coordinator(
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, connection: BusConnection
+    ) -> WmbusCoordinator:
+        """The coordinator of the installation's wM-Bus meters, which routes their telegrams."""
+        connection = async_ensure_webhook_id(hass, entry, connection)
+        return wmbus_coordinator(hass, entry, connection)
+
+    async def async_start(
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, coordinator: WmbusCoordinator
+    ) -> None:
+        """Take telegrams once every platform can add the entities they show."""
+        entry.async_on_unload(await async_start_wmbus(hass, entry, coordinator))
+
+    def meter_device_info(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
+        """The meter's device, as its driver names it."""
+        return wmbus_device_info(entry, subentry)
+
+    def async_add_entities(
+        self,
+        hass: HomeAssistant,
+        entry: BeNextConfigEntry,
+        coordinator: WmbusCoordinator,
+        platform: Platform,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Each meter's entities of the platform, now and as its telegrams show more."""
+        if (build := ENTITY_BUILDERS.get(platform)) is not None:
+            async_add_meter_entities(
+                coordinator, async_add_entities, lambda meter: build(coordinator, entry, meter)
+            )
+
+    def diagnostics(self, coordinator: WmbusCoordinator) -> dict[str, Any]:
+        """What became of the telegrams, and what each meter last sent (its id redacted)."""
+        return {
+            "telegrams": {outcome.value: count for outcome, count in coordinator.outcomes.items()},
+            "unclaimed_meters_heard": len(coordinator.heard),
+            "meters": {
+                meter.subentry_id: {
+                    "driver": meter.settings.effective_driver,
+                    "heard_at": meter.heard_at.isoformat() if meter.heard_at else None,
+                    "wrong_key": meter.wrong_key,
+                    "fields": list(meter.settings.fields),
+                    "available": coordinator.is_current(meter),
+                }
+                for meter in coordinator.meters.values()
+            },
+        }
