@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.benext.coordinator import MeterSnapshot
+from custom_components.benext.coordinator import MeterReading
 from tests import setup_integration
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -56,7 +56,7 @@ async def test_product_status_follows_readings(
     coordinator = mock_config_entry.runtime_data.buses["modbus"]
 
     state = coordinator.data
-    state.meters["meter_pv"] = MeterSnapshot(dt_util.utcnow() - age, main_values)
+    state.meters["meter_pv"] = MeterReading(dt_util.utcnow() - age, {}, main_values)
     coordinator.async_set_updated_data(state)
     await hass.async_block_till_done()
 

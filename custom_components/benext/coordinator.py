@@ -2,35 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+import time
+from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .bus.connection import Bus, BusConnection
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import DOMAIN, LOGGER, PUSH_SILENCE_LIMIT
+from .domain.total_guard import MeterTotals, Rejection
+from .domain.write_limiter import WriteLimiter
 
 
 @dataclass(frozen=True, slots=True)
-class MeterSnapshot:
-    """A meter's last good reading: when, its values, and the values that show it is in use."""
+class MeterReading:
+    """A meter's reading as its bus publishes it, its totals guarded.
+
+    `values` holds what the meter said, by the keys its entities' descriptions use.
+    """
 
     read_at: datetime
-    main_values: tuple[float | None, ...]
-    values: Mapping[str, float | None] = field(default_factory=dict)
+    values: Mapping[str, Any]
+    # The values behind BeNext's tick: they show the meter is in use.
+    main_values: tuple[float | None, ...] = ()
     serial: str | None = None
+    # The meter's own time of the reading, when it sends one; else `read_at`.
+    measured_at: datetime | None = None
+
+
+type ReadingListener = Callable[[MeterReading], None]
 
 
 @dataclass(slots=True)
 class BusState:
     """What the hub knows of one bus: the last reading of each meter, by subentry id."""
 
-    meters: dict[str, MeterSnapshot] = field(default_factory=dict)
+    meters: dict[str, MeterReading] = field(default_factory=dict)
 
 
 class BusCoordinator(DataUpdateCoordinator[BusState]):
@@ -41,6 +54,9 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     """
 
     config_entry: ConfigEntry
+    # Whether one refused total throws the whole reading away (a P1 telegram is one
+    # snapshot of the meter) or only that total, which keeps its last good value.
+    refuses_whole_reading: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -59,6 +75,12 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         )
         self.connection = connection
         self.last_contact: datetime | None = None
+        self.readings: dict[str, MeterReading] = {}
+        self._totals: dict[str, MeterTotals] = {}
+        self._reading_listeners: dict[str, list[ReadingListener]] = {}
+        self._limiter = WriteLimiter()
+        # Seconds on a monotonic clock, which the write intervals follow.
+        self.clock: Callable[[], float] = time.monotonic
         if connection.is_push:
             # Offline until the first telegram, which is no failure worth logging: a
             # failure is logged only when a bus that was up goes down.
@@ -74,6 +96,74 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     def bus(self) -> Bus:
         """The bus this coordinator watches."""
         return self.connection.bus
+
+    def meter_available(self, subentry_id: str) -> bool:
+        """Whether the meter's values can be trusted now: by default, while the bus answers."""
+        return self.last_update_success
+
+    def total_limit(self, key: str) -> float | None:
+        """The most a total can rise in an hour, in its own unit; None when `key` is no total."""
+        return None
+
+    def write_interval(self, key: str) -> float:
+        """The least number of seconds between two writes of a value: by default none."""
+        return 0.0
+
+    # From reading to entity: one path for every bus
+
+    @callback
+    def async_publish(self, subentry_id: str, reading: MeterReading) -> dict[str, Rejection]:
+        """Guard a meter's reading, then hand it to the meter's entities; the refused totals.
+
+        A refused total keeps its last good value (or, on a bus whose readings stand or
+        fall as one, the reading is not published at all).
+        """
+        totals = self._totals.setdefault(subentry_id, MeterTotals())
+        candidates = {
+            key: (float(value), limit)
+            for key, value in reading.values.items()
+            if isinstance(value, int | float) and (limit := self.total_limit(key)) is not None
+        }
+        refused = totals.check(
+            candidates,
+            reading.measured_at or reading.read_at,
+            reading.serial,
+            whole=self.refuses_whole_reading,
+        )
+        if refused:
+            if self.refuses_whole_reading:
+                return refused
+            values = {key: value for key, value in reading.values.items() if key not in refused}
+            for key in refused:
+                if (last := totals.last(key)) is not None:
+                    values[key] = last
+            reading = replace(reading, values=values)
+        self.readings[subentry_id] = reading
+        for listener in self._reading_listeners.get(subentry_id, ()):
+            listener(reading)
+        return refused
+
+    @callback
+    def async_add_reading_listener(
+        self, subentry_id: str, listener: ReadingListener
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with each reading of the meter that is published; returns the remover."""
+        listeners = self._reading_listeners.setdefault(subentry_id, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    @callback
+    def async_restore_total(
+        self, subentry_id: str, key: str, value: float, serial: str | None
+    ) -> None:
+        """A total's last good value from before a restart: the floor for what follows."""
+        if (limit := self.total_limit(key)) is not None:
+            totals = self._totals.setdefault(subentry_id, MeterTotals())
+            totals.restore(key, value, serial, limit)
+
+    def write_due(self, subentry_id: str, key: str, shown: object) -> bool:
+        """Whether an entity may write what it now shows; if so, that is noted as written."""
+        return self._limiter.due((subentry_id, key), shown, self.clock(), self.write_interval(key))
 
     async def _async_update_data(self) -> BusState:
         if self.connection.is_push:
@@ -93,8 +183,8 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
             self.async_set_updated_data(self._current_state())
 
     def _current_state(self) -> BusState:
-        """The bus's state, keeping what its meters last said."""
-        return BusState(meters=self.data.meters if self.data is not None else {})
+        """The bus's state: what its meters last said."""
+        return BusState(meters=self.readings)
 
     def _unreachable(self, err: BusUnreachableError) -> UpdateFailed:
         """The translated failure of a bus that cannot be reached."""

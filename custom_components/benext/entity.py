@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import BusCoordinator
+from .coordinator import BusCoordinator, MeterReading
 from .runtime import BeNextConfigEntry
 
 
@@ -58,6 +59,47 @@ class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[Coordina
         self.subentry_id = subentry.subentry_id
         self._attr_unique_id = f"{subentry.subentry_id}_{key}"
         self._attr_device_info = device_info
+
+
+class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[CoordinatorT]):
+    """An entity that shows what its meter's readings say, written only when that changes.
+
+    The bus's own updates (every 30 s, or each poll) only matter to it when they change
+    whether the meter is available.
+    """
+
+    _was_available: bool | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the meter's readings, and show the last one if there is one."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_reading_listener(self.subentry_id, self._async_reading)
+        )
+        if (reading := self.coordinator.readings.get(self.subentry_id)) is not None:
+            self._update_from_reading(reading)
+
+    def _update_from_reading(self, reading: MeterReading) -> bool:
+        """Take the meter's reading; whether what the entity shows changed and is due."""
+        raise NotImplementedError
+
+    @callback
+    def _async_reading(self, reading: MeterReading) -> None:
+        if self._update_from_reading(reading):
+            # A first value makes the entity available: the bus's updates need not repeat it.
+            self._was_available = self.available
+            self.async_write_ha_state()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if self.available != self._was_available:
+            self._was_available = self.available
+            self.async_write_ha_state()
+
+    @property
+    def available(self) -> bool:
+        """Available while the bus says the meter's values can be trusted."""
+        return self.coordinator.meter_available(self.subentry_id)
 
 
 def meter_device(entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:

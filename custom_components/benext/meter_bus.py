@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -53,6 +54,10 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
         """Add the meters' entities of one platform: now, and as meters show more."""
+
+    def fix_flow(self, issue_id: str, data: dict[str, Any]) -> RepairsFlow | None:
+        """The flow that fixes one of the bus's repair issues; None for another's issue."""
+        return None
 
     def diagnostics(self, coordinator: CoordinatorT) -> dict[str, Any]:
         """What the bus can tell about its traffic and meters, redacted by the caller."""

@@ -100,14 +100,12 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], SensorEntity):
     @property
     def native_value(self) -> str:
         """The meter's tick from its last reading."""
-        snapshot = None
-        if self.coordinator.data is not None:
-            snapshot = self.coordinator.data.meters.get(self.subentry_id)
-        if snapshot is None:
+        reading = self.coordinator.readings.get(self.subentry_id)
+        if reading is None:
             return ProductStatus.NO_DATA.value
         return product_status(
-            snapshot.read_at,
+            reading.read_at,
             dt_util.utcnow(),
             self.coordinator.reading_max_age,
-            snapshot.main_values,
+            reading.main_values,
         ).value

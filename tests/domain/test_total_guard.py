@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.benext.domain.total_guard import Rejection, TotalGuard
+from custom_components.benext.domain.total_guard import MeterTotals, Rejection, TotalGuard
 
 START = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -71,3 +71,61 @@ def test_a_replaced_meter_counts_from_its_own_total() -> None:
     guard.reset()
     assert guard.check(3.5, _at(30)) is None
     assert guard.last == 3.5
+
+
+def test_a_total_in_small_units_may_rise_faster() -> None:
+    """A heat meter counting in Wh rises a thousand times faster than one in kWh."""
+    guard = TotalGuard(max_rise_per_hour=200_000.0)
+    assert guard.check(1_000_000.0, _at(0)) is None
+    assert guard.check(1_150_000.0, _at(3600)) is None
+    assert guard.check(2_000_000.0, _at(3660)) is Rejection.SPIKE
+
+
+def test_meter_totals_refuse_only_the_bad_total() -> None:
+    """On a bus whose readings are checked total by total, a good total still moves."""
+    totals = MeterTotals()
+    assert (
+        totals.check({"import": (10.0, 200.0), "export": (5.0, 200.0)}, _at(0), "A", whole=False)
+        == {}
+    )
+    refused = totals.check(
+        {"import": (9.0, 200.0), "export": (6.0, 200.0)}, _at(30), "A", whole=False
+    )
+    assert refused == {"import": Rejection.DROP}
+    assert (totals.last("import"), totals.last("export")) == (10.0, 6.0)
+
+
+def test_meter_totals_refuse_a_whole_reading_before_any_total_moves() -> None:
+    """A P1 telegram stands or falls as one: a drop in one total moves no other."""
+    totals = MeterTotals()
+    totals.check({"t1": (10.0, 200.0), "t2": (5.0, 200.0)}, _at(0), "E1", whole=True)
+    refused = totals.check({"t1": (11.0, 200.0), "t2": (4.0, 200.0)}, _at(10), "E1", whole=True)
+    assert refused == {"t2": Rejection.DROP}
+    assert totals.last("t1") == 10.0
+    # A spike is held back too, and stops the reading there.
+    refused = totals.check({"t1": (900.0, 200.0), "t2": (6.0, 200.0)}, _at(20), "E1", whole=True)
+    assert refused == {"t1": Rejection.SPIKE}
+    assert totals.last("t2") == 5.0
+
+
+def test_a_replaced_meter_counts_from_its_own_total() -> None:
+    """Another serial number is another meter: its lower total is no drop."""
+    totals = MeterTotals()
+    totals.restore("import", 5000.0, "OLD", 200.0)
+    assert totals.check({"import": (4999.0, 200.0)}, _at(0), "OLD", whole=False) == {
+        "import": Rejection.DROP
+    }
+    assert totals.check({"import": (12.0, 200.0)}, _at(30), "NEW", whole=False) == {}
+    # The old meter's value restored later sets no floor for the new one.
+    totals.restore("import", 5000.0, "OLD", 200.0)
+    assert totals.last("import") == 12.0
+
+
+def test_a_restored_total_is_only_ever_a_floor() -> None:
+    """A restored value below what the meter already counted changes nothing."""
+    totals = MeterTotals()
+    totals.check({"import": (100.0, 200.0)}, _at(0), None, whole=False)
+    totals.restore("import", 90.0, None, 200.0)
+    assert totals.last("import") == 100.0
+    totals.restore("import", 110.0, None, 200.0)
+    assert totals.last("import") == 110.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
@@ -28,10 +29,20 @@ class TotalGuard:
     is held back until the next readings confirm it.
     """
 
-    def __init__(self, last: float | None = None, last_at: datetime | None = None) -> None:
-        """Start from a restored last good value, if there is one."""
+    def __init__(
+        self,
+        last: float | None = None,
+        last_at: datetime | None = None,
+        max_rise_per_hour: float = MAX_KWH_PER_HOUR,
+    ) -> None:
+        """Start from a restored last good value, if there is one.
+
+        `max_rise_per_hour` is in the total's own unit: a total counted in Wh rises a
+        thousand times faster than one in kWh.
+        """
         self.last = last
         self.last_at = last_at
+        self.max_rise_per_hour = max_rise_per_hour
         self._pending: list[tuple[float, datetime]] = []
 
     def check(self, value: float, at: datetime) -> Rejection | None:
@@ -41,7 +52,7 @@ class TotalGuard:
         if (
             self.last is not None
             and self.last_at is not None
-            and not _plausible_rise(self.last, self.last_at, value, at)
+            and not self._plausible_rise(self.last, self.last_at, value, at)
         ):
             return self._hold_spike(value, at)
         self._accept(value, at)
@@ -62,7 +73,7 @@ class TotalGuard:
         self._pending.clear()
 
     def _hold_spike(self, value: float, at: datetime) -> Rejection | None:
-        if self._pending and not _plausible_rise(*self._pending[-1], value, at):
+        if self._pending and not self._plausible_rise(*self._pending[-1], value, at):
             self._pending.clear()
         self._pending.append((value, at))
         if len(self._pending) < SPIKE_CONFIRMATIONS:
@@ -75,10 +86,75 @@ class TotalGuard:
         self.last_at = at
         self._pending.clear()
 
+    def _plausible_rise(self, last: float, last_at: datetime, value: float, at: datetime) -> bool:
+        if value < last:
+            return False
+        hours = max((at - last_at).total_seconds(), 0.0) / 3600
+        # A minute's slack covers clocks and the first reading after a restart.
+        return value - last <= self.max_rise_per_hour * (hours + 1 / 60)
 
-def _plausible_rise(last: float, last_at: datetime, value: float, at: datetime) -> bool:
-    if value < last:
-        return False
-    hours = max((at - last_at).total_seconds(), 0.0) / 3600
-    # A minute's slack covers clocks and the first reading after a restart.
-    return value - last <= MAX_KWH_PER_HOUR * (hours + 1 / 60)
+
+class MeterTotals:
+    """The guards of one meter's totals, and the serial number of the meter that counted them.
+
+    A meter with another serial number is a replaced meter: its totals start afresh.
+    """
+
+    def __init__(self) -> None:
+        """Start with no total known."""
+        self.serial: str | None = None
+        self._guards: dict[str, TotalGuard] = {}
+
+    def last(self, key: str) -> float | None:
+        """A total's last good value, if there is one."""
+        guard = self._guards.get(key)
+        return guard.last if guard is not None else None
+
+    def restore(self, key: str, value: float, serial: str | None, max_rise_per_hour: float) -> None:
+        """A total's last good value from before a restart: the floor for what follows.
+
+        A value that a since-replaced meter counted sets no floor.
+        """
+        if serial is not None and self.serial is not None and serial != self.serial:
+            return
+        self.serial = self.serial or serial
+        guard = self._guard(key, max_rise_per_hour)
+        if guard.last is None or value > guard.last:
+            guard.last = value
+
+    def check(
+        self,
+        totals: Mapping[str, tuple[float, float]],
+        at: datetime,
+        serial: str | None,
+        *,
+        whole: bool,
+    ) -> dict[str, Rejection]:
+        """Check a reading's totals (each with its maximum rise per hour); the refused ones.
+
+        With `whole`, the reading stands or falls as one: a total that can never pass
+        refuses it before any other total moves.
+        """
+        if serial is not None and serial != self.serial:
+            if self.serial is not None:
+                self._guards.clear()
+            self.serial = serial
+        guards = {key: self._guard(key, limit) for key, (_, limit) in totals.items()}
+        refused = {
+            key: refusal
+            for key, (value, _) in totals.items()
+            if (refusal := guards[key].refusal(value)) is not None
+        }
+        if whole and refused:
+            return refused
+        for key, (value, _) in totals.items():
+            if key not in refused and (rejection := guards[key].check(value, at)) is not None:
+                refused[key] = rejection
+                if whole:
+                    break
+        return refused
+
+    def _guard(self, key: str, max_rise_per_hour: float) -> TotalGuard:
+        if (guard := self._guards.get(key)) is None:
+            guard = self._guards[key] = TotalGuard(max_rise_per_hour=max_rise_per_hour)
+        return guard

@@ -15,12 +15,13 @@ from homeassistant.util import dt as dt_util
 from ..bus.connection import BusConnection
 from ..bus.modbus.client import MeterReadError, ModbusBusClient, ReadFault
 from ..bus.modbus.detection import async_detect
-from ..bus.modbus.quantities import Quantity
+from ..bus.modbus.quantities import ENERGY_TOTALS, Quantity
 from ..bus.modbus.reader import ModbusMeterReader
 from ..bus.modbus.register_maps import RegisterMap
 from ..bus.reachability import BusUnreachableError
 from ..const import CONF_SERIAL, DOMAIN, LOGGER
-from ..coordinator import BusCoordinator, BusState, MeterSnapshot
+from ..coordinator import BusCoordinator, BusState, MeterReading
+from ..domain.total_guard import MAX_KWH_PER_HOUR
 
 # The values behind BeNext's tick, always read: they show the meter is in use.
 MAIN_QUANTITIES: tuple[Quantity, ...] = (
@@ -93,9 +94,13 @@ class ModbusCoordinator(BusCoordinator):
         self.client.close()
 
     def meter_available(self, subentry_id: str) -> bool:
-        """Whether the meter answered in one of the last `failed_polls_limit` polls."""
+        """Whether the bus answers, and the meter within its last `failed_polls_limit` polls."""
         meter = self.meters.get(subentry_id)
-        return meter is not None and meter.failures < self.failed_polls_limit
+        return (
+            self.last_update_success
+            and meter is not None
+            and meter.failures < self.failed_polls_limit
+        )
 
     @callback
     def async_add_need(
@@ -116,12 +121,9 @@ class ModbusCoordinator(BusCoordinator):
 
         return remove_need
 
-    @callback
-    def async_note_rejected(self, subentry_id: str, reason: str) -> None:
-        """Count a reading an entity kept out of a total; a drop may be a replaced meter."""
-        meter = self.meters[subentry_id]
-        meter.faults[reason] += 1
-        meter.serial_checked = False
+    def total_limit(self, key: str) -> float | None:
+        """The energy registers are totals, at a home's largest rate."""
+        return MAX_KWH_PER_HOUR if key in ENERGY_TOTALS else None
 
     async def _async_update_data(self) -> BusState:
         self.unread_needs = False
@@ -129,13 +131,12 @@ class ModbusCoordinator(BusCoordinator):
             await self.client.async_connect()
         except BusUnreachableError as err:
             raise self._unreachable(err) from err
-        snapshots = dict(self.data.meters) if self.data is not None else {}
         for meter in self.meters.values():
             if meter.skip_polls > 0:
                 meter.skip_polls -= 1
                 continue
             try:
-                snapshot = await self._async_poll(meter)
+                reading = await self._async_poll(meter)
             except MeterReadError as err:
                 self._meter_failed(meter, err)
                 continue
@@ -144,10 +145,14 @@ class ModbusCoordinator(BusCoordinator):
                 self.client.close()
                 raise self._unreachable(err) from err
             self._meter_answered(meter)
-            snapshots[meter.subentry_id] = snapshot
-        return BusState(meters=snapshots)
+            if refused := self.async_publish(meter.subentry_id, reading):
+                for rejection in refused.values():
+                    meter.faults[rejection.value] += 1
+                # A drop may be a replaced meter: its serial number is read again.
+                meter.serial_checked = False
+        return self._current_state()
 
-    async def _async_poll(self, meter: PolledMeter) -> MeterSnapshot:
+    async def _async_poll(self, meter: PolledMeter) -> MeterReading:
         if meter.reader is None:
             detected = await async_detect(self.client, meter.address)
             meter.register_map = detected.register_map
@@ -158,10 +163,10 @@ class ModbusCoordinator(BusCoordinator):
         if not meter.serial_checked:
             await self._async_check_serial(meter, reader)
         values = await reader.async_read_values()
-        return MeterSnapshot(
+        return MeterReading(
             read_at=dt_util.utcnow(),
-            main_values=tuple(values.get(quantity) for quantity in MAIN_QUANTITIES),
             values={quantity.value: value for quantity, value in values.items()},
+            main_values=tuple(values.get(quantity) for quantity in MAIN_QUANTITIES),
             serial=meter.serial,
         )
 

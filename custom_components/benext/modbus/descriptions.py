@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
-    SensorEntityDescription,
     SensorStateClass,
 )
 from homeassistant.const import (
@@ -22,17 +21,15 @@ from ..bus.modbus.quantities import TARIFF_ENERGIES, Quantity
 from ..bus.modbus.register_maps import RegisterMap
 from ..domain.heat_pump_modes import HeatPumpMode, mode_of_tariff
 from ..domain.roles import Role
+from ..meter_sensor import MeterSensorDescription, Values
 from .settings import ModbusMeterSettings
-
-type Values = Mapping[str, float | None]
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModbusSensorDescription(SensorEntityDescription):
+class ModbusSensorDescription(MeterSensorDescription):
     """A sensor of a kWh meter: the quantities it needs and how its value follows."""
 
     quantities: tuple[Quantity, ...]
-    value_fn: Callable[[Values], float | str | None]
 
 
 def _value(quantity: Quantity, sign: float = 1.0) -> Callable[[Values], float | None]:
@@ -53,6 +50,7 @@ def _energy(key: str, translation_key: str, quantity: Quantity) -> ModbusSensorD
         suggested_display_precision=2,
         quantities=(quantity,),
         value_fn=_value(quantity),
+        total_key=quantity.value,
     )
 
 
@@ -197,7 +195,7 @@ def _heat_pump_modes(modes: tuple[HeatPumpMode, ...]) -> list[ModbusSensorDescri
 
 def _sum(quantities: tuple[Quantity, ...]) -> Callable[[Values], float | None]:
     def total(values: Values) -> float | None:
-        readings = [values.get(quantity) for quantity in quantities]
+        readings: list[float | None] = [values.get(quantity) for quantity in quantities]
         if any(reading is None for reading in readings):
             return None
         return sum(reading for reading in readings if reading is not None)

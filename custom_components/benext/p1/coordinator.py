@@ -11,12 +11,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-import time
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -26,10 +25,9 @@ from ..bus.p1.reading import ENERGY_TOTALS, P1Quantity, P1Reading
 from ..bus.p1.stream import STREAM_ERRORS, async_close_stream, async_open_stream
 from ..bus.p1.tasmota_http import HTTP_LINK_ERRORS
 from ..const import DOMAIN, LOGGER
-from ..coordinator import BusCoordinator, BusState, MeterSnapshot
+from ..coordinator import BusCoordinator, BusState, MeterReading
 from ..domain.error_rate import ErrorRate
-from ..domain.total_guard import TotalGuard
-from ..domain.write_limiter import WriteLimiter
+from ..domain.total_guard import MAX_KWH_PER_HOUR
 from .settings import P1MeterSettings
 from .tasmota import async_follow_mqtt, async_poll_http
 
@@ -56,6 +54,33 @@ def mbus_time_key(channel: int) -> str:
     return f"mbus_{channel}_read_at"
 
 
+TOTAL_KEYS = frozenset(quantity.value for quantity in ENERGY_TOTALS)
+
+
+def _is_mbus_total(key: str) -> bool:
+    return key.startswith("mbus_") and not key.endswith("_read_at")
+
+
+def _meter_reading(reading: P1Reading) -> MeterReading:
+    """What a telegram says, by the keys of the smart meter's sensors."""
+    values: dict[str, Any] = {quantity.value: value for quantity, value in reading.values.items()}
+    if reading.tariff is not None:
+        values[TARIFF_KEY] = reading.tariff.value
+    for mbus in reading.mbus:
+        values[mbus_key(mbus.channel)] = mbus.value
+        values[mbus_time_key(mbus.channel)] = mbus.read_at
+    return MeterReading(
+        read_at=dt_util.utcnow(),
+        values=values,
+        main_values=(
+            reading.values.get(P1Quantity.POWER_IMPORT),
+            reading.values.get(P1Quantity.POWER_EXPORT),
+        ),
+        serial=reading.equipment_id,
+        measured_at=reading.meter_time,
+    )
+
+
 @dataclass(slots=True)
 class P1Counters:
     """What the reader has seen since it started."""
@@ -66,7 +91,13 @@ class P1Counters:
 
 
 class P1Coordinator(BusCoordinator):
-    """Reads the smart meter's telegrams as they come."""
+    """Reads the smart meter's telegrams as they come.
+
+    A telegram is one snapshot of the meter: one total in it that cannot be believed
+    throws the whole telegram away.
+    """
+
+    refuses_whole_reading = True
 
     def __init__(
         self,
@@ -85,19 +116,15 @@ class P1Coordinator(BusCoordinator):
         self.meter = meter
         self.power_interval = power_interval
         self.total_interval = total_interval
-        self.values: dict[str, Any] = {}
         self.counters = P1Counters()
         self.error_rate = ErrorRate()
         self.link_up = False
         self._link_error: str | None = None
-        self._guards: dict[Any, TotalGuard] = {}
-        self._limiter = WriteLimiter()
-        self._value_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._first_attempt = asyncio.Event()
+        # Telegrams are shown once the entities exist and have restored their totals.
+        self.publishing = False
         self._last_status_at = 0.0
         self._opened_since_last_attempt = False
-        # Seconds on a monotonic clock; the write intervals and the error rate follow it.
-        self.clock: Callable[[], float] = time.monotonic
         self.on_new_meter_data: Callable[[P1Reading], None] | None = None
 
     # The reader
@@ -202,20 +229,22 @@ class P1Coordinator(BusCoordinator):
 
     @callback
     def async_handle_reading(self, reading: P1Reading) -> None:
-        """Take a decoded telegram: check its totals, then write what changed and is due."""
+        """Take a decoded telegram: its totals are checked, then what changed and is due shown."""
         now = self.clock()
-        at = reading.meter_time or dt_util.utcnow()
-        rejection = self._check_totals(reading, at)
         self.counters.telegrams += 1
+        if not self.publishing:
+            # Before its entities have restored their totals, a telegram's cannot be checked.
+            self._note_contact()
+            return
+        refused = self.async_publish(self.subentry_id or "", _meter_reading(reading))
+        rejection = next(iter(refused.values()), None)
         self.error_rate.count(now, rejected=rejection is not None)
         if rejection is not None:
-            self._count_rejection(rejection)
+            self._count_rejection(rejection.value)
             return
         self._note_contact()
-        self._write(reading, now)
         if now - self._last_status_at >= STATUS_INTERVAL.total_seconds():
             self._last_status_at = now
-            self._store_snapshot(reading)
             if self.on_new_meter_data is not None:
                 self.on_new_meter_data(reading)
 
@@ -230,83 +259,18 @@ class P1Coordinator(BusCoordinator):
     def _count_rejection(self, reason: str) -> None:
         self.counters.rejected[reason] = self.counters.rejected.get(reason, 0) + 1
 
-    def _check_totals(self, reading: P1Reading, at: datetime) -> str | None:
-        """Why the telegram's totals cannot be believed, or None; good ones become the last."""
-        checks: list[tuple[Any, float]] = [
-            (quantity, value)
-            for quantity, value in reading.values.items()
-            if quantity in ENERGY_TOTALS
-        ]
-        checks += [((mbus_key(m.channel)), m.value) for m in reading.mbus]
-        # Every total is refused before any is accepted, so a rejected telegram moves none.
-        pending = [(self._guard(key), value) for key, value in checks]
-        for guard, value in pending:
-            if (refusal := guard.refusal(value)) is not None:
-                return refusal.value
-        for guard, value in pending:
-            if (rejection := guard.check(value, at)) is not None:
-                return rejection.value
-        return None
+    def total_limit(self, key: str) -> float | None:
+        """Every energy total and M-Bus reading is guarded, at a home's largest rate."""
+        return MAX_KWH_PER_HOUR if key in TOTAL_KEYS or _is_mbus_total(key) else None
 
-    @callback
-    def async_restore_total(self, key: str, value: float) -> None:
-        """Seed a total's guard with its last good value from before a restart.
-
-        The restored value is a floor: telegrams read before the entity was restored
-        that are lower than it are glitches too.
-        """
-        guard = self._guard(key)
-        if guard.last is None or value > guard.last:
-            guard.last = value
-
-    def _guard(self, key: Any) -> TotalGuard:
-        if (guard := self._guards.get(key)) is None:
-            guard = self._guards[key] = TotalGuard()
-        return guard
-
-    def _write(self, reading: P1Reading, now: float) -> None:
-        fresh: dict[str, Any] = {q.value: v for q, v in reading.values.items()}
-        if reading.tariff is not None:
-            fresh[TARIFF_KEY] = reading.tariff.value
-        for mbus in reading.mbus:
-            fresh[mbus_key(mbus.channel)] = mbus.value
-            fresh[mbus_time_key(mbus.channel)] = mbus.read_at
-        for key, listeners in self._value_listeners.items():
-            if (value := fresh.get(key)) is None:
-                continue
-            interval = self.power_interval if key in INSTANT_QUANTITIES else self.total_interval
-            if self._limiter.due(key, value, now, interval):
-                self.values[key] = value
-                for listener in listeners:
-                    listener()
+    def write_interval(self, key: str) -> float:
+        """Power, voltage and current follow the power option; all else the totals one."""
+        return self.power_interval if key in INSTANT_QUANTITIES else self.total_interval
 
     def _note_contact(self) -> None:
         self.last_contact = dt_util.utcnow()
         if not self.last_update_success:
             self.async_set_updated_data(self._current_state())
-
-    def _store_snapshot(self, reading: P1Reading) -> None:
-        if self.subentry_id is None or self.data is None:
-            return
-        values = reading.values
-        self.data.meters[self.subentry_id] = MeterSnapshot(
-            read_at=dt_util.utcnow(),
-            main_values=(
-                values.get(P1Quantity.POWER_IMPORT),
-                values.get(P1Quantity.POWER_EXPORT),
-            ),
-            serial=reading.equipment_id,
-        )
-
-    @callback
-    def async_add_value_listener(self, key: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `listener` whenever the value under `key` is written."""
-        self._value_listeners.setdefault(key, []).append(listener)
-
-        def remove() -> None:
-            self._value_listeners[key].remove(listener)
-
-        return remove
 
     # Reachability, for the hub and the entities' availability
 

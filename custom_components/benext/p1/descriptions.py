@@ -20,13 +20,14 @@ from homeassistant.const import (
 )
 
 from ..bus.p1.reading import MbusKind, P1Quantity, Tariff
+from ..meter_sensor import MeterSensorDescription
 from .coordinator import TARIFF_KEY, mbus_key, mbus_time_key
 from .settings import MbusMeterSettings, P1MeterSettings
 
 
 @dataclass(frozen=True, kw_only=True)
-class P1SensorDescription(SensorEntityDescription):
-    """A sensor that shows the value the coordinator writes under `key`."""
+class P1SensorDescription(MeterSensorDescription):
+    """A sensor that shows the value a telegram carries under `key`."""
 
     # The M-Bus channel whose device the sensor belongs to; None for the smart meter.
     channel: int | None = None

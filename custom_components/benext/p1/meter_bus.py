@@ -61,6 +61,12 @@ class P1MeterBus(MeterBus[P1Coordinator]):
         await coordinator.async_start()
         return coordinator
 
+    async def async_start(
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, coordinator: P1Coordinator
+    ) -> None:
+        """Show the telegrams from now on: every entity has restored its last total."""
+        coordinator.publishing = True
+
     def meter_device_info(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
         """The smart meter's device, with its DSMR variant as hardware version."""
         meter = P1MeterSettings.from_subentry(subentry)

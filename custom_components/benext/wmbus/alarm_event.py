@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..bus.wmbus.alarms import WaterAlarm, alarm_duration, alarms_of_driver, water_alarms
+from ..coordinator import MeterReading
+from ..entity import MeterReadingEntity
 from ..runtime import BeNextConfigEntry
-from .coordinator import WmbusCoordinator, WmbusMeter
-from .entity import WmbusEntity
+from .coordinator import DRIVER_FIELD, WmbusCoordinator, WmbusMeter
+from .meter_entities import wmbus_meter_entity_args
 
 ALARM_EVENT = EventEntityDescription(key="alarm_event", translation_key="water_alarm")
 # The event's data carries the alarms raised after it, so that a restart knows them.
@@ -21,10 +25,13 @@ def wmbus_alarm_events(
 ) -> list[WmbusAlarmEvent]:
     """The alarm event entity of a meter that can raise alarms."""
     alarms = alarms_of_driver(meter.settings.effective_driver)
-    return [WmbusAlarmEvent(coordinator, entry, meter, alarms)] if alarms else []
+    if not alarms:
+        return []
+    subentry, device_info = wmbus_meter_entity_args(entry, meter)
+    return [WmbusAlarmEvent(coordinator, subentry, device_info, alarms)]
 
 
-class WmbusAlarmEvent(WmbusEntity, EventEntity):
+class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
     """Fires when an alarm of the meter is raised or cleared, never twice for one change."""
 
     entity_description = ALARM_EVENT
@@ -32,12 +39,12 @@ class WmbusAlarmEvent(WmbusEntity, EventEntity):
     def __init__(
         self,
         coordinator: WmbusCoordinator,
-        entry: BeNextConfigEntry,
-        meter: WmbusMeter,
+        subentry: ConfigSubentry,
+        device_info: DeviceInfo,
         alarms: tuple[WaterAlarm, ...],
     ) -> None:
         """Initialize the event entity of a meter's alarms."""
-        super().__init__(coordinator, entry, meter, ALARM_EVENT.key)
+        super().__init__(coordinator, subentry, ALARM_EVENT.key, device_info)
         self.alarms = alarms
         self._attr_event_types = [
             f"{alarm}_{change}" for alarm in alarms for change in ("started", "stopped")
@@ -52,15 +59,15 @@ class WmbusAlarmEvent(WmbusEntity, EventEntity):
             self._raised = frozenset(WaterAlarm(a) for a in raised if a in set(self.alarms))
         await super().async_added_to_hass()
 
-    def _update_from_telegram(self) -> bool:
-        telegram = self.meter.telegram
-        if telegram is None or (status := telegram.texts.get("status")) is None:
+    def _update_from_reading(self, reading: MeterReading) -> bool:
+        values = reading.values
+        if (status := values.get("status")) is None:
             return False
-        raised = water_alarms(telegram.driver, status)
+        raised = water_alarms(values[DRIVER_FIELD], status)
         active = sorted(alarm.value for alarm in raised)
         for alarm in self.alarms:
             if alarm in raised and alarm not in self._raised:
-                duration = alarm_duration(telegram.texts, alarm)
+                duration = alarm_duration(values, alarm)
                 self._fire(f"{alarm}_started", {ACTIVE: active, "duration": duration})
             elif alarm in self._raised and alarm not in raised:
                 self._fire(f"{alarm}_stopped", {ACTIVE: active})

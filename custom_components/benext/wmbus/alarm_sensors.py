@@ -10,11 +10,15 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..bus.wmbus.alarms import WaterAlarm, alarm_duration, alarms_of_driver, water_alarms
+from ..coordinator import MeterReading
+from ..entity import MeterReadingEntity
 from ..runtime import BeNextConfigEntry
-from .coordinator import WmbusCoordinator, WmbusMeter
-from .entity import WmbusEntity
+from .coordinator import DRIVER_FIELD, WmbusCoordinator, WmbusMeter
+from .meter_entities import wmbus_meter_entity_args
 
 ALARM_DEVICE_CLASS: Mapping[WaterAlarm, BinarySensorDeviceClass] = {
     WaterAlarm.LEAK: BinarySensorDeviceClass.MOISTURE,
@@ -35,34 +39,35 @@ def wmbus_alarm_sensors(
     coordinator: WmbusCoordinator, entry: BeNextConfigEntry, meter: WmbusMeter
 ) -> list[WmbusAlarmSensor]:
     """A binary sensor for each alarm the meter's model can raise."""
+    subentry, device_info = wmbus_meter_entity_args(entry, meter)
     return [
-        WmbusAlarmSensor(coordinator, entry, meter, alarm)
+        WmbusAlarmSensor(coordinator, subentry, device_info, alarm)
         for alarm in alarms_of_driver(meter.settings.effective_driver)
     ]
 
 
-class WmbusAlarmSensor(WmbusEntity, BinarySensorEntity):
+class WmbusAlarmSensor(MeterReadingEntity[WmbusCoordinator], BinarySensorEntity):
     """Whether one alarm of a water meter is raised, and for how long (as the meter says)."""
 
     def __init__(
         self,
         coordinator: WmbusCoordinator,
-        entry: BeNextConfigEntry,
-        meter: WmbusMeter,
+        subentry: ConfigSubentry,
+        device_info: DeviceInfo,
         alarm: WaterAlarm,
     ) -> None:
         """Initialize the sensor of one alarm."""
         self.entity_description = ALARM_SENSORS[alarm]
-        super().__init__(coordinator, entry, meter, self.entity_description.key)
+        super().__init__(coordinator, subentry, self.entity_description.key, device_info)
         self.alarm = alarm
         self._duration: str | None = None
 
-    def _update_from_telegram(self) -> bool:
-        telegram = self.meter.telegram
-        if telegram is None or (status := telegram.texts.get("status")) is None:
+    def _update_from_reading(self, reading: MeterReading) -> bool:
+        values = reading.values
+        if (status := values.get("status")) is None:
             return False
-        raised = self.alarm in water_alarms(telegram.driver, status)
-        duration = alarm_duration(telegram.texts, self.alarm) if raised else None
+        raised = self.alarm in water_alarms(values[DRIVER_FIELD], status)
+        duration = alarm_duration(values, self.alarm) if raised else None
         if raised == self._attr_is_on and duration == self._duration:
             return False
         self._attr_is_on = raised

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import discovery_flow, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
@@ -19,16 +20,19 @@ from ..bus.connection import BusConnection
 from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
 from ..bus.wmbus.units import field_unit
 from ..const import DOMAIN, LOGGER, REACHABILITY_INTERVAL, WMBUS_HEARD_FOR
-from ..coordinator import BusCoordinator, MeterSnapshot
-from ..domain.total_guard import TotalGuard
+from ..coordinator import BusCoordinator, MeterReading
+from ..domain.total_guard import MAX_KWH_PER_HOUR
 from .settings import WmbusMeterSettings
 
 # Wireless meters send every 16 s to 15 min: a reading is current until three are missed.
 WMBUS_READING_MAX_AGE = timedelta(minutes=45)
-# Totals counted in small units are guarded in the large ones, whose plausible hourly
-# rise TotalGuard knows.
+# Totals counted in small units rise faster than the large ones' plausible hourly rise.
 GUARD_SCALE = {"Wh": 0.001, "L": 0.001}
 RSSI_FIELD = "rssi_dbm"
+# The telegram's driver, among its values: the alarms a status text means depend on it.
+DRIVER_FIELD = "driver"
+# The repair issue of a meter whose key does not decrypt its telegrams, by subentry id.
+WRONG_KEY_ISSUE = "wmbus_wrong_key_"
 
 
 class TelegramOutcome(StrEnum):
@@ -60,19 +64,18 @@ class WmbusMeter:
     subentry_id: str
     title: str
     settings: WmbusMeterSettings
-    # The last telegram shown, with any refused total replaced by its last good value.
+    # The last telegram shown, with any refused total replaced by its last good value:
+    # the next one must not repeat or predate it.
     telegram: WmbusTelegram | None = None
     heard_at: datetime | None = None
     # Built once and shared by the meter's entities: a block of flats has thousands.
     device_info: DeviceInfo | None = None
-    guards: dict[str, TotalGuard] = field(default_factory=dict)
-    listeners: list[CALLBACK_TYPE] = field(default_factory=list)
     wrong_key: bool = False
 
     @property
     def wrong_key_issue_id(self) -> str:
         """The repair issue raised while its key does not decrypt its telegrams."""
-        return f"wmbus_wrong_key_{self.subentry_id}"
+        return f"{WRONG_KEY_ISSUE}{self.subentry_id}"
 
 
 @lru_cache(maxsize=1024)
@@ -103,6 +106,7 @@ class WmbusCoordinator(BusCoordinator):
         """Initialize the coordinator of the installation's wM-Bus meters."""
         super().__init__(hass, entry, connection, REACHABILITY_INTERVAL)
         self.meters: dict[str, WmbusMeter] = {m.settings.meter_id: m for m in meters}
+        self._by_subentry = {meter.subentry_id: meter for meter in self.meters.values()}
         self.heard: dict[str, WmbusMeterFound] = {}
         self.outcomes: Counter[TelegramOutcome] = Counter()
         # Called with a meter whose telegram carried fields or a driver it did not have.
@@ -115,6 +119,16 @@ class WmbusCoordinator(BusCoordinator):
     def reading_max_age(self) -> timedelta:
         """A meter's reading counts as current until it missed a few telegrams."""
         return WMBUS_READING_MAX_AGE
+
+    def meter_available(self, subentry_id: str) -> bool:
+        """Whether the meter was heard lately: each keeps its own schedule."""
+        meter = self._by_subentry.get(subentry_id)
+        return meter is not None and self.is_current(meter)
+
+    def total_limit(self, key: str) -> float | None:
+        """A total counted in Wh or litres rises a thousand times faster than in kWh or m3."""
+        scale = _guard_scale(key)
+        return None if scale is None else MAX_KWH_PER_HOUR / scale
 
     def is_current(self, meter: WmbusMeter) -> bool:
         """Whether the meter was heard lately (or, after a start, may still be heard).
@@ -160,61 +174,47 @@ class WmbusCoordinator(BusCoordinator):
             meter.wrong_key = False
             ir.async_delete_issue(self.hass, DOMAIN, meter.wrong_key_issue_id)
         meter.heard_at = now
-        meter.telegram = self._guarded(meter, telegram, telegram.timestamp or now)
-        self._store_snapshot(meter, now)
+        self._publish(meter, telegram, now)
         self._widen(meter, telegram)
-        for listener in meter.listeners:
-            listener()
         return TelegramOutcome.ACCEPTED
 
-    def _guarded(self, meter: WmbusMeter, telegram: WmbusTelegram, at: datetime) -> WmbusTelegram:
-        """The telegram with every refused total replaced by its last good value."""
-        refused: dict[str, float | None] = {}
-        for name, value in telegram.values.items():
-            scale = _guard_scale(name)
-            if scale is None:
-                continue
-            guard = meter.guards.get(name)
-            if guard is None:
-                guard = meter.guards[name] = TotalGuard()
-            if (rejection := guard.check(value * scale, at)) is not None:
-                LOGGER.warning(
-                    "%s: ignoring %s = %s from meter %s (%s); keeping %s",
-                    meter.title,
-                    name,
-                    value,
-                    meter.settings.meter_id,
-                    rejection,
-                    None if guard.last is None else guard.last / scale,
-                )
-                refused[name] = None if guard.last is None else guard.last / scale
-        if not refused:
-            return telegram
-        values = {name: refused.get(name, value) for name, value in telegram.values.items()}
-        return replace(
-            telegram, values={name: value for name, value in values.items() if value is not None}
+    def _publish(self, meter: WmbusMeter, telegram: WmbusTelegram, now: datetime) -> None:
+        """Publish the telegram to the meter's entities; a refused total keeps its last value."""
+        values: dict[str, Any] = {
+            **telegram.values,
+            **telegram.texts,
+            DRIVER_FIELD: telegram.driver,
+        }
+        if telegram.rssi_dbm is not None:
+            values[RSSI_FIELD] = telegram.rssi_dbm
+        totals = [
+            value for name, value in telegram.values.items() if _guard_scale(name) is not None
+        ]
+        reading = MeterReading(
+            read_at=now,
+            values=values,
+            main_values=tuple(totals or list(telegram.values.values())[:1]),
+            serial=meter.settings.meter_id,
+            measured_at=telegram.timestamp,
         )
-
-    @callback
-    def async_restore_total(self, meter_id: str, name: str, value: float) -> None:
-        """A total's last good value from before a restart: the floor for what follows."""
-        meter = self.meters.get(meter_id)
-        scale = _guard_scale(name)
-        if meter is None or scale is None:
+        refused = self.async_publish(meter.subentry_id, reading)
+        if not refused:
+            meter.telegram = telegram
             return
-        guard = meter.guards.setdefault(name, TotalGuard())
-        if guard.last is None or value * scale > guard.last:
-            guard.last = value * scale
-
-    def _store_snapshot(self, meter: WmbusMeter, now: datetime) -> None:
-        # The tick is refreshed with the bus's own updates: no listener is told here.
-        if self.data is None or meter.telegram is None:
-            return
-        values = meter.telegram.values
-        totals = [value for name, value in values.items() if _guard_scale(name) is not None]
-        main = totals or list(values.values())[:1]
-        self.data.meters[meter.subentry_id] = MeterSnapshot(
-            read_at=now, main_values=tuple(main), serial=meter.settings.meter_id
+        shown = self.readings[meter.subentry_id].values
+        for name, rejection in refused.items():
+            LOGGER.warning(
+                "%s: ignoring %s = %s from meter %s (%s); keeping %s",
+                meter.title,
+                name,
+                telegram.values[name],
+                meter.settings.meter_id,
+                rejection,
+                shown.get(name),
+            )
+        meter.telegram = replace(
+            telegram,
+            values={name: shown[name] for name in telegram.values if name in shown},
         )
 
     def _widen(self, meter: WmbusMeter, telegram: WmbusTelegram) -> None:
@@ -305,13 +305,6 @@ class WmbusCoordinator(BusCoordinator):
                 "subentry_id": meter.subentry_id,
             },
         )
-
-    @callback
-    def async_add_meter_listener(self, meter_id: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `listener` whenever the meter's telegram is accepted; returns the remover."""
-        listeners = self.meters[meter_id].listeners
-        listeners.append(listener)
-        return lambda: listeners.remove(listener)
 
     @callback
     def async_add_entity_adder(self, adder: Callable[[WmbusMeter], None]) -> None:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
-    SensorEntityDescription,
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfElectricPotential, UnitOfEnergy
-from homeassistant.helpers.typing import StateType
 
 from ..bus.wmbus.axioma import HeatMeterState, axioma_status
 from ..bus.wmbus.dates import meter_date, meter_datetime
 from ..bus.wmbus.drivers import MeterKind, driver_info
-from ..bus.wmbus.telegram import WmbusTelegram
 from ..bus.wmbus.units import FieldUnit, Measure, field_label, field_unit
+from ..meter_sensor import MeterSensorDescription, Values
 from .coordinator import RSSI_FIELD
 from .settings import WmbusMeterSettings
 
@@ -27,11 +25,8 @@ BATTERY_FIELD = "battery"
 
 
 @dataclass(frozen=True, kw_only=True)
-class WmbusSensorDescription(SensorEntityDescription):
-    """A value of a wM-Bus meter's telegram."""
-
-    value_fn: Callable[[WmbusTelegram], StateType]
-    attributes_fn: Callable[[WmbusTelegram], Mapping[str, Any]] | None = None
+class WmbusSensorDescription(MeterSensorDescription):
+    """A value of a wM-Bus meter's telegram, by its wmbusmeters field name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +142,13 @@ AMOUNT_CLASSES = frozenset(
 )
 
 
-def _heat_meter_state(telegram: WmbusTelegram) -> str | None:
-    status = axioma_status(telegram.texts.get(STATUS_FIELD, ""))
+def _heat_meter_state(values: Values) -> str | None:
+    status = axioma_status(values.get(STATUS_FIELD, ""))
     return status.state.value if status is not None else None
 
 
-def _heat_meter_code(telegram: WmbusTelegram) -> Mapping[str, Any]:
-    status = axioma_status(telegram.texts.get(STATUS_FIELD, ""))
+def _heat_meter_code(values: Values) -> Mapping[str, Any]:
+    status = axioma_status(values.get(STATUS_FIELD, ""))
     if status is None:
         return {}
     return {
@@ -170,7 +165,7 @@ SIGNAL_STRENGTH = WmbusSensorDescription(
     native_unit_of_measurement="dBm",
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
-    value_fn=lambda telegram: telegram.rssi_dbm,
+    value_fn=lambda values: values.get(RSSI_FIELD),
 )
 HEAT_METER_STATE = WmbusSensorDescription(
     key=STATUS_FIELD,
@@ -185,7 +180,7 @@ METER_STATUS = WmbusSensorDescription(
     translation_key="meter_status",
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
-    value_fn=lambda telegram: telegram.texts.get(STATUS_FIELD),
+    value_fn=lambda values: values.get(STATUS_FIELD),
 )
 BATTERY_VOLTAGE = WmbusSensorDescription(
     key=BATTERY_FIELD,
@@ -194,7 +189,7 @@ BATTERY_VOLTAGE = WmbusSensorDescription(
     state_class=SensorStateClass.MEASUREMENT,
     native_unit_of_measurement=UnitOfElectricPotential.VOLT,
     entity_category=EntityCategory.DIAGNOSTIC,
-    value_fn=lambda telegram: _battery_volts(telegram.texts.get(BATTERY_FIELD)),
+    value_fn=lambda values: _battery_volts(values.get(BATTERY_FIELD)),
 )
 
 
@@ -234,9 +229,9 @@ def _named(name: str, named: Named) -> WmbusSensorDescription:
         suggested_display_precision=named.precision,
         entity_category=named.category,
         entity_registry_enabled_default=named.enabled,
-        value_fn=lambda telegram: telegram.values.get(name),
+        value_fn=lambda values: values.get(name),
         attributes_fn=(
-            (lambda telegram: _date_attribute(telegram.texts.get(date_field)))
+            (lambda values: _date_attribute(values.get(date_field)))
             if date_field is not None
             else None
         ),
@@ -259,7 +254,7 @@ def _by_unit(name: str, unit: FieldUnit, *, enabled: bool) -> WmbusSensorDescrip
         state_class=state_class,
         native_unit_of_measurement=unit.unit,
         entity_registry_enabled_default=enabled,
-        value_fn=lambda telegram: telegram.values.get(name),
+        value_fn=lambda values: values.get(name),
     )
 
 

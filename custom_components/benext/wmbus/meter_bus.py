@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -18,11 +19,11 @@ from ..meter_bus import MeterBus
 from ..runtime import BeNextConfigEntry
 from .alarm_event import wmbus_alarm_events
 from .alarm_sensors import wmbus_alarm_sensors
-from .coordinator import WmbusCoordinator, WmbusMeter
-from .device import wmbus_device_info
+from .coordinator import WRONG_KEY_ISSUE, WmbusCoordinator, WmbusMeter
 from .entities import wmbus_sensors
-from .entity import async_add_meter_entities
 from .flow import WmbusMeterSubentryFlow
+from .meter_entities import async_add_meter_entities, wmbus_device_info
+from .repairs import WrongKeyRepairFlow
 from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
 
 # The entities of one meter on each platform.
@@ -72,6 +73,10 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
             async_add_meter_entities(
                 coordinator, async_add_entities, lambda meter: build(coordinator, entry, meter)
             )
+
+    def fix_flow(self, issue_id: str, data: dict[str, Any]) -> RepairsFlow | None:
+        """A meter's new key, when its key does not decrypt its telegrams."""
+        return WrongKeyRepairFlow(data) if issue_id.startswith(WRONG_KEY_ISSUE) else None
 
     def diagnostics(self, coordinator: WmbusCoordinator) -> dict[str, Any]:
         """What became of the telegrams, and what each meter last sent (its id redacted)."""

@@ -17,7 +17,7 @@ from ..bus.wmbus.log_lines import undecryptable_meter_id
 from ..bus.wmbus.process import ManagedSettings, WmbusmetersRunner, find_wmbusmeters
 from ..const import CONF_WEBHOOK_ID, DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
 from ..runtime import BeNextConfigEntry
-from .coordinator import WmbusCoordinator, WmbusMeter
+from .coordinator import WRONG_KEY_ISSUE, WmbusCoordinator, WmbusMeter
 from .settings import WmbusMeterSettings
 from .webhook import async_register_endpoint
 
@@ -129,7 +129,7 @@ def _async_forget_key_issues(hass: HomeAssistant, entry: BeNextConfigEntry) -> N
     """
     registry = ir.async_get(hass)
     for domain, issue_id in list(registry.issues):
-        if domain != DOMAIN or not issue_id.startswith("wmbus_wrong_key_"):
+        if domain != DOMAIN or not issue_id.startswith(WRONG_KEY_ISSUE):
             continue
         issue = registry.issues[(domain, issue_id)]
         if issue.data is not None and issue.data.get("entry_id") == entry.entry_id:
