@@ -108,7 +108,7 @@ def test_meter_totals_refuse_a_whole_reading_before_any_total_moves() -> None:
     assert totals.last("t2") == 5.0
 
 
-def test_a_replaced_meter_counts_from_its_own_total() -> None:
+def test_meter_totals_start_afresh_for_a_replaced_meter() -> None:
     """Another serial number is another meter: its lower total is no drop."""
     totals = MeterTotals()
     totals.restore("import", 5000.0, "OLD", 200.0)
