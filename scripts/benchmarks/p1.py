@@ -455,7 +455,7 @@ class HourRun:
             if not await hass.config_entries.async_setup(entry.entry_id):
                 raise RuntimeError(f"{entry.domain} did not set up")
         await hass.async_block_till_done()
-        p1 = cast("BeNextRuntimeData", entries[OURS].runtime_data).p1
+        p1 = cast("BeNextRuntimeData", entries[OURS].runtime_data).coordinator(P1Coordinator)
         if p1 is None or not self.feeds.core or not self.feeds.ours:
             raise RuntimeError("a reader did not start")
         p1.clock = self.clock.monotonic

@@ -71,6 +71,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from benchmarks.logged import reported_logs
 from custom_components.benext.const import DOMAIN, SUBENTRY_WMBUS_METER
 from custom_components.benext.runtime import BeNextRuntimeData
+from custom_components.benext.wmbus.coordinator import WmbusCoordinator
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "wmbus_telegrams.json"
@@ -454,7 +455,9 @@ async def measure_service(
             unsubscribe()
             await hass.async_block_till_done()
             result.wrong = wrong_states(hass, meters, first - 1)
-            coordinator = cast("BeNextRuntimeData", entry.runtime_data).wmbus
+            coordinator = cast("BeNextRuntimeData", entry.runtime_data).coordinator(
+                WmbusCoordinator
+            )
             if coordinator is not None:
                 result.outcomes = Counter({str(k): v for k, v in coordinator.outcomes.items()})
             await hass.async_stop(force=True)
