@@ -46,8 +46,6 @@ from .bus.connection import (
     SerialSettings,
     Transport,
 )
-from .bus.p1.probe import P1MeterFound
-from .bus.p1.reading import P1Reading
 from .bus.p1.tasmota import device_topic
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import (
@@ -82,23 +80,10 @@ from .const import (
     TRANSPORT_NONE,
 )
 from .modbus.flow import ModbusMeterSubentryFlow
-from .p1.flow import (
-    P1MeterSubentryFlow,
-    async_confirm_meter,
-    async_find_meter,
-    async_p1_meter_title,
-    connection_on_line,
-    meter_placeholders,
-    meter_schema,
-    p1_meter_subentry,
-)
-from .p1.settings import P1MeterSettings, settings_from_reading
-from .p1.tasmota_flow import (
-    CONF_TOPIC,
-    TASMOTA_METER_SCHEMA,
-    async_find_tasmota_reading,
-    tasmota_meter_placeholders,
-)
+from .p1.flow import P1MeterSubentryFlow, async_p1_meter_title
+from .p1.meter_steps import P1MeterSteps
+from .p1.settings import P1MeterSettings
+from .p1.tasmota_flow import CONF_TOPIC
 from .runtime import configured_buses, meters_on_bus
 from .wmbus.discovery import WmbusDiscoverySteps
 from .wmbus.flow import WmbusMeterSubentryFlow
@@ -164,8 +149,13 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
         # Modbus TCP and RTU over TCP share the network settings step.
         self._pending_transport: Transport | None = None
         # The smart meter heard on the P1 port, and its settings once confirmed.
-        self._p1_probed: P1MeterFound | None = None
-        self._p1_tasmota_reading: P1Reading | None = None
+        self._p1_meter = P1MeterSteps(
+            self,
+            meter_step_id="p1_meter",
+            tasmota_meter_step_id="p1_tasmota_meter",
+            async_restart=self.async_step_p1,
+            async_confirmed=self._async_p1_meter_confirmed,
+        )
         self._smart_meter: P1MeterSettings | None = None
         # The endpoint a new wM-Bus bus gets.
         self._webhook_id = webhook.async_generate_id()
@@ -297,37 +287,17 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the smart meter found on the P1 port; confirm or override its variant."""
-        if self._p1_probed is None:
-            return await self._async_transport_step(Bus.P1, None)
-        connection = self._buses[Bus.P1]
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            settings, error = await async_confirm_meter(connection, self._p1_probed, user_input)
-            if settings is not None:
-                self._smart_meter = settings
-                return await self._async_next_bus(Bus.P1)
-            errors["base"] = error or "invalid_key"
-        return self.async_show_form(
-            step_id="p1_meter",
-            data_schema=meter_schema(self._p1_probed),
-            description_placeholders=meter_placeholders(self._p1_probed),
-            errors=errors,
-        )
+        return await self._p1_meter.async_step_meter(user_input)
 
     async def async_step_p1_tasmota_meter(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the smart meter whose values the Tasmota reader sends."""
-        if self._p1_tasmota_reading is None:
-            return await self._async_transport_step(Bus.P1, None)
-        if user_input is not None:
-            self._smart_meter = settings_from_reading(self._p1_tasmota_reading)
-            return await self._async_next_bus(Bus.P1)
-        return self.async_show_form(
-            step_id="p1_tasmota_meter",
-            data_schema=TASMOTA_METER_SCHEMA,
-            description_placeholders=tasmota_meter_placeholders(self._p1_tasmota_reading),
-        )
+        return await self._p1_meter.async_step_tasmota_meter(user_input)
+
+    async def _async_p1_meter_confirmed(self, settings: P1MeterSettings) -> ConfigFlowResult:
+        self._smart_meter = settings
+        return await self._async_next_bus(Bus.P1)
 
     async def _async_transport_step(
         self, bus: Bus, user_input: dict[str, Any] | None
@@ -407,21 +377,10 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
         self, connection: BusConnection
     ) -> tuple[ConfigFlowResult | None, str]:
         """The step that shows the meter behind the P1 port, or why none was found."""
-        if connection.transport in TASMOTA_TRANSPORTS:
-            # A reader that answers is not enough: its JSON must carry meter values.
-            reading, error = await async_find_tasmota_reading(self.hass, connection)
-            if reading is None:
-                return None, error or "no_telegram"
-            self._p1_tasmota_reading = reading
-            self._buses[Bus.P1] = connection
-            return await self.async_step_p1_tasmota_meter(), ""
-        # Reaching the port is not enough: listen for the meter's first telegram.
-        probed, error = await async_find_meter(connection)
-        if probed is None:
-            return None, error or "no_telegram"
-        self._p1_probed = probed
-        self._buses[Bus.P1] = connection_on_line(connection, probed)
-        return await self.async_step_p1_meter(), ""
+        if (error := await self._p1_meter.async_listen(connection)) is not None:
+            return None, error
+        self._buses[Bus.P1] = self._p1_meter.connection
+        return await self._p1_meter.async_show_heard(), ""
 
     def _endpoint_conflict(self, connection: BusConnection) -> str | None:
         """`port_in_use` within this installation, `already_configured` across them."""
@@ -458,7 +417,7 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
         subentries: list[ConfigSubentryData] = []
         if self._smart_meter is not None:
             title = await async_p1_meter_title(self.hass)
-            subentries.append(p1_meter_subentry(self._smart_meter, title))
+            subentries.append(_p1_meter_subentry(self._smart_meter, title))
         return self.async_create_entry(title=self._title, data=data, subentries=subentries)
 
     async def _async_store_smart_meter(self, entry: ConfigEntry, settings: P1MeterSettings) -> None:
@@ -472,7 +431,7 @@ class BeNextConfigFlow(WmbusDiscoverySteps, domain=DOMAIN):
                 entry, existing, data=settings.as_data(), unique_id=settings.serial
             )
             return
-        subentry = p1_meter_subentry(settings, await async_p1_meter_title(self.hass))
+        subentry = _p1_meter_subentry(settings, await async_p1_meter_title(self.hass))
         self.hass.config_entries.async_add_subentry(
             entry,
             ConfigSubentry(
@@ -601,3 +560,13 @@ def _seconds_or_count(low: int, high: int, unit: str | None) -> NumberSelector:
     if unit is not None:
         config["unit_of_measurement"] = unit
     return NumberSelector(config)
+
+
+def _p1_meter_subentry(settings: P1MeterSettings, title: str) -> ConfigSubentryData:
+    """A smart meter subentry, as the installation's flow creates it."""
+    return {
+        "subentry_type": SUBENTRY_SMART_METER,
+        "data": settings.as_data(),
+        "title": title,
+        "unique_id": settings.serial,
+    }
