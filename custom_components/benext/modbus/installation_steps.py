@@ -1,0 +1,94 @@
+"""The installation flow's steps for the RS485 Modbus bus of the kWh meters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlowResult
+from homeassistant.helpers.selector import SerialPortSelector
+import probatio
+
+from ..bus.connection import (
+    DEFAULT_MODBUS_BAUDRATE,
+    DEFAULT_MODBUS_TCP_PORT,
+    Bus,
+    BusConnection,
+    SerialSettings,
+    Transport,
+)
+from ..connection_flow import (
+    BusInstallationSteps,
+    SettingsForm,
+    network_connection,
+    network_schema,
+    select,
+)
+from ..const import (
+    CONF_BAUDRATE,
+    CONF_BYTESIZE,
+    CONF_DEVICE,
+    CONF_PARITY,
+    CONF_STOPBITS,
+)
+
+BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
+MODBUS_SERIAL_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_DEVICE): SerialPortSelector(),
+        probatio.Required(CONF_BAUDRATE, default=str(DEFAULT_MODBUS_BAUDRATE)): select(BAUDRATES),
+        probatio.Required(CONF_PARITY, default="N"): select(["N", "E", "O"], "parity"),
+        probatio.Required(CONF_STOPBITS, default="1"): select(["1", "2"]),
+        probatio.Required(CONF_BYTESIZE, default="8"): select(["7", "8"]),
+    }
+)
+
+
+class ModbusInstallationSteps(BusInstallationSteps):
+    """Choose how the RS485 bus is reached: a USB-RS485 adapter or an Ethernet converter."""
+
+    BUS = Bus.MODBUS
+
+    async def async_step_modbus(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose how the RS485 Modbus bus of the kWh meters is reached."""
+        return await self._async_transport_step(
+            Bus.MODBUS,
+            user_input,
+            {
+                Transport.RTU: self.async_step_modbus_serial,
+                Transport.TCP: self.async_step_modbus_network,
+                Transport.RTU_OVER_TCP: self.async_step_modbus_network,
+            },
+        )
+
+    async def async_step_modbus_serial(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The USB-RS485 adapter and the bus's line settings."""
+        form = SettingsForm(
+            "modbus_serial", Bus.MODBUS, Transport.RTU, MODBUS_SERIAL_SCHEMA, _serial_connection
+        )
+        return await self._async_settings_step(form, user_input)
+
+    async def async_step_modbus_network(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The RS485-Ethernet converter."""
+        form = SettingsForm(
+            "modbus_network",
+            Bus.MODBUS,
+            self._pending_transport or Transport.TCP,
+            network_schema(DEFAULT_MODBUS_TCP_PORT),
+            network_connection,
+        )
+        return await self._async_settings_step(form, user_input)
+
+
+def _serial_connection(bus: Bus, transport: Transport, user_input: dict[str, Any]) -> BusConnection:
+    serial = SerialSettings(
+        device=user_input[CONF_DEVICE],
+        baudrate=int(user_input[CONF_BAUDRATE]),
+        bytesize=int(user_input[CONF_BYTESIZE]),
+        parity=user_input[CONF_PARITY],
+        stopbits=int(user_input[CONF_STOPBITS]),
+    )
+    return BusConnection(bus, transport, serial=serial)
