@@ -21,24 +21,10 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .bus.connection import Bus
-from .connection_flow import BusInstallationSteps
+from .connection_flow import BusInstallationSteps, BusOption
 from .const import (
-    CONF_MODBUS_FAILED_POLLS,
-    CONF_MODBUS_POLL_INTERVAL,
     CONF_NAME,
-    CONF_P1_POWER_INTERVAL,
-    CONF_P1_TOTAL_INTERVAL,
-    DEFAULT_MODBUS_FAILED_POLLS,
-    DEFAULT_MODBUS_POLL_INTERVAL,
-    DEFAULT_P1_POWER_INTERVAL,
-    DEFAULT_P1_TOTAL_INTERVAL,
     DOMAIN,
-    MODBUS_FAILED_POLLS_MAX,
-    MODBUS_FAILED_POLLS_MIN,
-    MODBUS_POLL_INTERVAL_MAX,
-    MODBUS_POLL_INTERVAL_MIN,
-    P1_POWER_INTERVAL_MAX,
-    P1_TOTAL_INTERVAL_MAX,
     SUBENTRY_KWH_METER,
     SUBENTRY_SMART_METER,
     SUBENTRY_WMBUS_METER,
@@ -140,8 +126,8 @@ class BeNextOptionsFlow(OptionsFlow):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """How often the kWh meters are read and the smart meter's values written."""
-        fields = _option_fields(self.config_entry)
-        if not fields:
+        options = _bus_options(self.config_entry)
+        if not options:
             return self.async_abort(reason="no_options")
         if user_input is not None:
             return self.async_create_entry(
@@ -149,8 +135,8 @@ class BeNextOptionsFlow(OptionsFlow):
             )
         schema = probatio.Schema(
             {
-                probatio.Required(key, default=default): _seconds_or_count(low, high, unit)
-                for key, (default, low, high, unit) in fields.items()
+                probatio.Required(option.key, default=option.default): _option_selector(option)
+                for option in options
             }
         )
         return self.async_show_form(
@@ -159,30 +145,15 @@ class BeNextOptionsFlow(OptionsFlow):
         )
 
 
-def _option_fields(entry: ConfigEntry) -> dict[str, tuple[int, int, int, str | None]]:
-    """Each option of the entry's buses: its default, bounds and unit."""
-    fields: dict[str, tuple[int, int, int, str | None]] = {}
-    if Bus.P1 in entry.data:
-        fields[CONF_P1_POWER_INTERVAL] = (DEFAULT_P1_POWER_INTERVAL, 0, P1_POWER_INTERVAL_MAX, "s")
-        fields[CONF_P1_TOTAL_INTERVAL] = (DEFAULT_P1_TOTAL_INTERVAL, 0, P1_TOTAL_INTERVAL_MAX, "s")
-    if Bus.MODBUS in entry.data:
-        fields[CONF_MODBUS_POLL_INTERVAL] = (
-            DEFAULT_MODBUS_POLL_INTERVAL,
-            MODBUS_POLL_INTERVAL_MIN,
-            MODBUS_POLL_INTERVAL_MAX,
-            "s",
-        )
-        fields[CONF_MODBUS_FAILED_POLLS] = (
-            DEFAULT_MODBUS_FAILED_POLLS,
-            MODBUS_FAILED_POLLS_MIN,
-            MODBUS_FAILED_POLLS_MAX,
-            None,
-        )
-    return fields
+def _bus_options(entry: ConfigEntry) -> list[BusOption]:
+    """The options of the buses the installation has, in the order of its buses."""
+    return [option for steps in BUS_STEPS if steps.BUS in entry.data for option in steps.OPTIONS]
 
 
-def _seconds_or_count(low: int, high: int, unit: str | None) -> NumberSelector:
-    config = NumberSelectorConfig(min=low, max=high, step=1, mode=NumberSelectorMode.BOX)
-    if unit is not None:
-        config["unit_of_measurement"] = unit
+def _option_selector(option: BusOption) -> NumberSelector:
+    config = NumberSelectorConfig(
+        min=option.minimum, max=option.maximum, step=1, mode=NumberSelectorMode.BOX
+    )
+    if option.unit is not None:
+        config["unit_of_measurement"] = option.unit
     return NumberSelector(config)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
@@ -51,6 +51,16 @@ type StepResult = Awaitable[ConfigFlowResult]
 type ConnectionFromInput = Callable[[Bus, Transport, dict[str, Any]], BusConnection]
 
 
+class BusOption(NamedTuple):
+    """One option of a bus, in seconds or a count: its key, default, bounds and unit."""
+
+    key: str
+    default: int
+    minimum: int
+    maximum: int
+    unit: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class SettingsForm:
     """A bus's settings step: its form, and the connection the installer's answers make."""
@@ -76,10 +86,12 @@ class BusInstallationSteps(ConfigFlow):
     """The buses of an installation set up so far, and the steps that set up one more.
 
     A subclass holds one bus's steps; the installation flow combines every bus's steps, so
-    it reads a bus's `BUS` from that bus's class, never from the flow.
+    it reads a bus's `BUS` and `OPTIONS` from that bus's class, never from the flow.
     """
 
     BUS: ClassVar[Bus]
+    # The bus's options in the installation's options flow.
+    OPTIONS: ClassVar[tuple[BusOption, ...]] = ()
 
     def __init__(self) -> None:
         """Start with no bus configured."""

@@ -18,6 +18,7 @@ from ..bus.connection import (
 )
 from ..connection_flow import (
     BusInstallationSteps,
+    BusOption,
     SettingsForm,
     network_connection,
     network_schema,
@@ -27,8 +28,16 @@ from ..const import (
     CONF_BAUDRATE,
     CONF_BYTESIZE,
     CONF_DEVICE,
+    CONF_MODBUS_FAILED_POLLS,
+    CONF_MODBUS_POLL_INTERVAL,
     CONF_PARITY,
     CONF_STOPBITS,
+    DEFAULT_MODBUS_FAILED_POLLS,
+    DEFAULT_MODBUS_POLL_INTERVAL,
+    MODBUS_FAILED_POLLS_MAX,
+    MODBUS_FAILED_POLLS_MIN,
+    MODBUS_POLL_INTERVAL_MAX,
+    MODBUS_POLL_INTERVAL_MIN,
 )
 
 BAUDRATES = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"]
@@ -47,6 +56,22 @@ class ModbusInstallationSteps(BusInstallationSteps):
     """Choose how the RS485 bus is reached: a USB-RS485 adapter or an Ethernet converter."""
 
     BUS = Bus.MODBUS
+    OPTIONS = (
+        BusOption(
+            CONF_MODBUS_POLL_INTERVAL,
+            DEFAULT_MODBUS_POLL_INTERVAL,
+            MODBUS_POLL_INTERVAL_MIN,
+            MODBUS_POLL_INTERVAL_MAX,
+            "s",
+        ),
+        BusOption(
+            CONF_MODBUS_FAILED_POLLS,
+            DEFAULT_MODBUS_FAILED_POLLS,
+            MODBUS_FAILED_POLLS_MIN,
+            MODBUS_FAILED_POLLS_MAX,
+            None,
+        ),
+    )
 
     async def async_step_modbus(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how the RS485 Modbus bus of the kWh meters is reached."""

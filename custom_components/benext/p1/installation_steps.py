@@ -25,12 +25,19 @@ from ..bus.connection import (
 from ..bus.p1.tasmota import device_topic
 from ..connection_flow import (
     BusInstallationSteps,
+    BusOption,
     SettingsForm,
     network_connection,
     network_schema,
 )
 from ..const import (
     CONF_DEVICE,
+    CONF_P1_POWER_INTERVAL,
+    CONF_P1_TOTAL_INTERVAL,
+    DEFAULT_P1_POWER_INTERVAL,
+    DEFAULT_P1_TOTAL_INTERVAL,
+    P1_POWER_INTERVAL_MAX,
+    P1_TOTAL_INTERVAL_MAX,
     SUBENTRY_SMART_METER,
 )
 from .flow import async_p1_meter_title
@@ -46,6 +53,10 @@ class P1InstallationSteps(BusInstallationSteps):
     """Choose how the P1 port is reached, listen for its meter and confirm it."""
 
     BUS = Bus.P1
+    OPTIONS = (
+        BusOption(CONF_P1_POWER_INTERVAL, DEFAULT_P1_POWER_INTERVAL, 0, P1_POWER_INTERVAL_MAX, "s"),
+        BusOption(CONF_P1_TOTAL_INTERVAL, DEFAULT_P1_TOTAL_INTERVAL, 0, P1_TOTAL_INTERVAL_MAX, "s"),
+    )
 
     def __init__(self) -> None:
         """Start with no smart meter heard."""
