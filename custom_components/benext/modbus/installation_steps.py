@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
@@ -52,6 +53,30 @@ MODBUS_SERIAL_SCHEMA = probatio.Schema(
 )
 
 
+def _serial_connection(bus: Bus, transport: Transport, user_input: dict[str, Any]) -> BusConnection:
+    serial = SerialSettings(
+        device=user_input[CONF_DEVICE],
+        baudrate=int(user_input[CONF_BAUDRATE]),
+        bytesize=int(user_input[CONF_BYTESIZE]),
+        parity=user_input[CONF_PARITY],
+        stopbits=int(user_input[CONF_STOPBITS]),
+    )
+    return BusConnection(bus, transport, serial=serial)
+
+
+SERIAL_FORM = SettingsForm(
+    "modbus_serial", Bus.MODBUS, Transport.RTU, MODBUS_SERIAL_SCHEMA, _serial_connection
+)
+# Modbus TCP by default; RTU over TCP when that transport was chosen.
+NETWORK_FORM = SettingsForm(
+    "modbus_network",
+    Bus.MODBUS,
+    Transport.TCP,
+    network_schema(DEFAULT_MODBUS_TCP_PORT),
+    network_connection,
+)
+
+
 class ModbusInstallationSteps(BusInstallationSteps):
     """Choose how the RS485 bus is reached: a USB-RS485 adapter or an Ethernet converter."""
 
@@ -75,45 +100,24 @@ class ModbusInstallationSteps(BusInstallationSteps):
 
     async def async_step_modbus(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how the RS485 Modbus bus of the kWh meters is reached."""
-        return await self._async_transport_step(
-            Bus.MODBUS,
-            user_input,
-            {
-                Transport.RTU: self.async_step_modbus_serial,
-                Transport.TCP: self.async_step_modbus_network,
-                Transport.RTU_OVER_TCP: self.async_step_modbus_network,
-            },
-        )
+        settings_steps = {
+            Transport.RTU: self.async_step_modbus_serial,
+            Transport.TCP: self.async_step_modbus_network,
+            Transport.RTU_OVER_TCP: self.async_step_modbus_network,
+        }
+        return await self._async_transport_step(Bus.MODBUS, user_input, settings_steps)
 
     async def async_step_modbus_serial(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The USB-RS485 adapter and the bus's line settings."""
-        form = SettingsForm(
-            "modbus_serial", Bus.MODBUS, Transport.RTU, MODBUS_SERIAL_SCHEMA, _serial_connection
-        )
-        return await self._async_settings_step(form, user_input)
+        return await self._async_settings_step(SERIAL_FORM, user_input)
 
     async def async_step_modbus_network(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The RS485-Ethernet converter."""
-        form = SettingsForm(
-            "modbus_network",
-            Bus.MODBUS,
-            self._pending_transport or Transport.TCP,
-            network_schema(DEFAULT_MODBUS_TCP_PORT),
-            network_connection,
+        """The RS485-Ethernet converter: Modbus TCP, or RTU over TCP."""
+        transport = self._pending_transport or Transport.TCP
+        return await self._async_settings_step(
+            replace(NETWORK_FORM, transport=transport), user_input
         )
-        return await self._async_settings_step(form, user_input)
-
-
-def _serial_connection(bus: Bus, transport: Transport, user_input: dict[str, Any]) -> BusConnection:
-    serial = SerialSettings(
-        device=user_input[CONF_DEVICE],
-        baudrate=int(user_input[CONF_BAUDRATE]),
-        bytesize=int(user_input[CONF_BYTESIZE]),
-        parity=user_input[CONF_PARITY],
-        stopbits=int(user_input[CONF_STOPBITS]),
-    )
-    return BusConnection(bus, transport, serial=serial)

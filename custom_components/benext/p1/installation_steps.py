@@ -49,6 +49,40 @@ P1_SERIAL_SCHEMA = probatio.Schema({probatio.Required(CONF_DEVICE): SerialPortSe
 P1_TASMOTA_MQTT_SCHEMA = probatio.Schema({probatio.Required(CONF_TOPIC): TextSelector()})
 
 
+def _serial_connection(bus: Bus, transport: Transport, user_input: dict[str, Any]) -> BusConnection:
+    # A DSMR 4 or 5 meter's line; the meter heard tells the line it was heard on.
+    serial = SerialSettings(device=user_input[CONF_DEVICE], baudrate=DEFAULT_P1_BAUDRATE)
+    return BusConnection(bus, transport, serial=serial)
+
+
+def _tasmota_mqtt_connection(
+    bus: Bus, transport: Transport, user_input: dict[str, Any]
+) -> BusConnection:
+    return BusConnection(bus, transport, topic=device_topic(user_input[CONF_TOPIC]))
+
+
+SERIAL_FORM = SettingsForm(
+    "p1_serial", Bus.P1, Transport.SERIAL, P1_SERIAL_SCHEMA, _serial_connection
+)
+NETWORK_FORM = SettingsForm(
+    "p1_network", Bus.P1, Transport.NETWORK, network_schema(None), network_connection
+)
+TASMOTA_MQTT_FORM = SettingsForm(
+    "p1_tasmota_mqtt",
+    Bus.P1,
+    Transport.TASMOTA_MQTT,
+    P1_TASMOTA_MQTT_SCHEMA,
+    _tasmota_mqtt_connection,
+)
+TASMOTA_HTTP_FORM = SettingsForm(
+    "p1_tasmota_http",
+    Bus.P1,
+    Transport.TASMOTA_HTTP,
+    network_schema(DEFAULT_TASMOTA_HTTP_PORT),
+    network_connection,
+)
+
+
 class P1InstallationSteps(BusInstallationSteps):
     """Choose how the P1 port is reached, listen for its meter and confirm it."""
 
@@ -73,34 +107,25 @@ class P1InstallationSteps(BusInstallationSteps):
 
     async def async_step_p1(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how the smart meter's P1 port is reached."""
-        return await self._async_transport_step(
-            Bus.P1,
-            user_input,
-            {
-                Transport.SERIAL: self.async_step_p1_serial,
-                Transport.NETWORK: self.async_step_p1_network,
-                Transport.TASMOTA_MQTT: self.async_step_p1_tasmota_mqtt,
-                Transport.TASMOTA_HTTP: self.async_step_p1_tasmota_http,
-            },
-        )
+        settings_steps = {
+            Transport.SERIAL: self.async_step_p1_serial,
+            Transport.NETWORK: self.async_step_p1_network,
+            Transport.TASMOTA_MQTT: self.async_step_p1_tasmota_mqtt,
+            Transport.TASMOTA_HTTP: self.async_step_p1_tasmota_http,
+        }
+        return await self._async_transport_step(Bus.P1, user_input, settings_steps)
 
     async def async_step_p1_serial(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The serial port of the P1 cable."""
-        form = SettingsForm(
-            "p1_serial", Bus.P1, Transport.SERIAL, P1_SERIAL_SCHEMA, _serial_connection
-        )
-        return await self._async_p1_settings_step(form, user_input)
+        return await self._async_p1_settings_step(SERIAL_FORM, user_input)
 
     async def async_step_p1_network(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The network reader that streams P1 telegrams."""
-        form = SettingsForm(
-            "p1_network", Bus.P1, Transport.NETWORK, network_schema(None), network_connection
-        )
-        return await self._async_p1_settings_step(form, user_input)
+        return await self._async_p1_settings_step(NETWORK_FORM, user_input)
 
     async def async_step_p1_tasmota_mqtt(
         self, user_input: dict[str, Any] | None = None
@@ -112,27 +137,13 @@ class P1InstallationSteps(BusInstallationSteps):
                 data_schema=P1_TASMOTA_MQTT_SCHEMA,
                 errors={CONF_TOPIC: "invalid_topic"},
             )
-        form = SettingsForm(
-            "p1_tasmota_mqtt",
-            Bus.P1,
-            Transport.TASMOTA_MQTT,
-            P1_TASMOTA_MQTT_SCHEMA,
-            _tasmota_mqtt_connection,
-        )
-        return await self._async_p1_settings_step(form, user_input)
+        return await self._async_p1_settings_step(TASMOTA_MQTT_FORM, user_input)
 
     async def async_step_p1_tasmota_http(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The address of a Tasmota reader (gPlug), whose HTTP API is polled."""
-        form = SettingsForm(
-            "p1_tasmota_http",
-            Bus.P1,
-            Transport.TASMOTA_HTTP,
-            network_schema(DEFAULT_TASMOTA_HTTP_PORT),
-            network_connection,
-        )
-        return await self._async_p1_settings_step(form, user_input)
+        return await self._async_p1_settings_step(TASMOTA_HTTP_FORM, user_input)
 
     async def async_step_p1_meter(
         self, user_input: dict[str, Any] | None = None
@@ -199,18 +210,6 @@ class P1InstallationSteps(BusInstallationSteps):
                 unique_id=settings.serial,
             ),
         )
-
-
-def _serial_connection(bus: Bus, transport: Transport, user_input: dict[str, Any]) -> BusConnection:
-    # A DSMR 4 or 5 meter's line; the meter heard tells the line it was heard on.
-    serial = SerialSettings(device=user_input[CONF_DEVICE], baudrate=DEFAULT_P1_BAUDRATE)
-    return BusConnection(bus, transport, serial=serial)
-
-
-def _tasmota_mqtt_connection(
-    bus: Bus, transport: Transport, user_input: dict[str, Any]
-) -> BusConnection:
-    return BusConnection(bus, transport, topic=device_topic(user_input[CONF_TOPIC]))
 
 
 def _p1_meter_subentry(settings: P1MeterSettings, title: str) -> ConfigSubentryData:

@@ -23,6 +23,17 @@ WMBUS_MANAGED_SCHEMA = probatio.Schema(
 WMBUS_HTTP_SCHEMA = probatio.Schema({probatio.Optional(CONF_TOKEN): TextSelector()})
 
 
+def _managed_connection(
+    bus: Bus, transport: Transport, user_input: dict[str, Any]
+) -> BusConnection:
+    return BusConnection(bus, transport, radio=user_input[CONF_RADIO].strip())
+
+
+MANAGED_FORM = SettingsForm(
+    "wmbus_managed", Bus.WMBUS, Transport.MANAGED, WMBUS_MANAGED_SCHEMA, _managed_connection
+)
+
+
 class WmbusInstallationSteps(BusInstallationSteps):
     """Choose how telegrams arrive: posted to the installation, or from its own wmbusmeters."""
 
@@ -35,27 +46,17 @@ class WmbusInstallationSteps(BusInstallationSteps):
 
     async def async_step_wmbus(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how wireless M-Bus telegrams arrive."""
-        return await self._async_transport_step(
-            Bus.WMBUS,
-            user_input,
-            {
-                Transport.HTTP: self.async_step_wmbus_http,
-                Transport.MANAGED: self.async_step_wmbus_managed,
-            },
-        )
+        settings_steps = {
+            Transport.HTTP: self.async_step_wmbus_http,
+            Transport.MANAGED: self.async_step_wmbus_managed,
+        }
+        return await self._async_transport_step(Bus.WMBUS, user_input, settings_steps)
 
     async def async_step_wmbus_managed(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The radio that the integration's own wmbusmeters listens with."""
-        form = SettingsForm(
-            "wmbus_managed",
-            Bus.WMBUS,
-            Transport.MANAGED,
-            WMBUS_MANAGED_SCHEMA,
-            _managed_connection,
-        )
-        return await self._async_settings_step(form, user_input)
+        return await self._async_settings_step(MANAGED_FORM, user_input)
 
     async def async_step_wmbus_http(
         self, user_input: dict[str, Any] | None = None
@@ -80,9 +81,3 @@ class WmbusInstallationSteps(BusInstallationSteps):
             ),
             description_placeholders={"url": async_endpoint_url(self.hass, webhook_id)},
         )
-
-
-def _managed_connection(
-    bus: Bus, transport: Transport, user_input: dict[str, Any]
-) -> BusConnection:
-    return BusConnection(bus, transport, radio=user_input[CONF_RADIO].strip())
