@@ -86,7 +86,8 @@ class BusInstallationSteps(ConfigFlow):
     """The buses of an installation set up so far, and the steps that set up one more.
 
     A subclass holds one bus's steps; the installation flow combines every bus's steps, so
-    it reads a bus's `BUS` and `OPTIONS` from that bus's class, never from the flow.
+    it reads a bus's `BUS` and `OPTIONS` from that bus's class, never from the flow. A
+    bus whose steps find meters extends the `_async_*meters_found` hooks, calling super().
     """
 
     BUS: ClassVar[Bus]
