@@ -75,6 +75,8 @@ CONF_DRIVER: Final = "driver"
 CONF_FIELDS: Final = "fields"
 CONF_DETECTED_DRIVER: Final = "detected_driver"
 CONF_WEBHOOK_ID: Final = "webhook_id"
+# A Tasmota reader's MQTT topic (its device topic, as in tele/<topic>/SENSOR).
+CONF_TOPIC: Final = "topic"
 CONF_TOKEN: Final = "token"  # noqa: S105 -- the key's name, not a token
 DRIVER_AUTO: Final = "auto"
 # The largest request body the wM-Bus endpoint reads: a telegram's JSON is well under 2 KiB.

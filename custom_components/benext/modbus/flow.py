@@ -1,54 +1,29 @@
-"""Subentry flow of a kWh meter on the installation's RS485 Modbus bus."""
+"""Subentry flow of a kWh meter on the RS485 Modbus bus: one meter, or a bus scan (scan_steps)."""
 
 from __future__ import annotations
 
-import asyncio
-from types import MappingProxyType
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import SubentryFlowResult
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
 )
-from homeassistant.helpers.translation import async_get_translations
 import probatio
 
 from ..bus.connection import Bus
 from ..bus.modbus.register_maps import MapFamily
 from ..bus.reachability import BusUnreachableError
-from ..const import (
-    CONF_ADDRESS,
-    CONF_MODEL,
-    CONF_REGISTER_MAP,
-    CONF_ROLE,
-    CONF_SERIAL,
-    CONF_TARIFF_MODES,
-    DOMAIN,
-    SUBENTRY_KWH_METER,
-)
+from ..const import CONF_ADDRESS, CONF_MODEL, CONF_ROLE, CONF_TARIFF_MODES
 from ..domain.heat_pump_modes import DEFAULT_TARIFF_MODES, HeatPumpMode
 from ..domain.modbus_meter_models import MODELS, ModbusMeterModel
-from ..domain.roles import (
-    BENEXT_MODBUS_ADDRESSES,
-    KWH_METER_ROLES,
-    MODBUS_ADDRESS_MAX,
-    MODBUS_ADDRESS_MIN,
-    Role,
-    default_modbus_address,
-)
-from .probe import ModbusMeterFound, ProbeError, async_bus_client, async_probe, async_scan
+from ..domain.roles import KWH_METER_ROLES, Role, default_modbus_address
+from .probe import ModbusMeterFound, ProbeError, async_bus_client, async_probe
+from .scan_steps import ModbusScanSteps
+from .subentry import ADDRESS_SELECTOR, async_kwh_meter_title, meter_data, taken_addresses
 
-CONF_FIRST_ADDRESS = "first_address"
-CONF_LAST_ADDRESS = "last_address"
-CONF_METERS = "meters"
 TARIFF_FIELDS = ("tariff_1", "tariff_2", "tariff_3", "tariff_4")
-DEFAULT_SCAN_LAST_ADDRESS = 32
 
 ROLE_SELECTOR = SelectSelector(
     SelectSelectorConfig(
@@ -64,11 +39,6 @@ MODEL_SELECTOR = SelectSelector(
         mode=SelectSelectorMode.DROPDOWN,
     )
 )
-ADDRESS_SELECTOR = NumberSelector(
-    NumberSelectorConfig(
-        min=MODBUS_ADDRESS_MIN, max=MODBUS_ADDRESS_MAX, step=1, mode=NumberSelectorMode.BOX
-    )
-)
 MODE_SELECTOR = SelectSelector(
     SelectSelectorConfig(
         options=[mode.value for mode in HeatPumpMode],
@@ -78,16 +48,14 @@ MODE_SELECTOR = SelectSelector(
 )
 
 
-class ModbusMeterSubentryFlow(ConfigSubentryFlow):
+class ModbusMeterSubentryFlow(ModbusScanSteps):
     """Add a kWh meter (one, or all a bus scan finds), or change one."""
 
     def __init__(self) -> None:
         """Start a flow."""
+        super().__init__()
         self._role = Role.AUXILIARY
         self._found: ModbusMeterFound | None = None
-        self._scan_range = range(MODBUS_ADDRESS_MIN, DEFAULT_SCAN_LAST_ADDRESS + 1)
-        self._scan_task: asyncio.Task[list[ModbusMeterFound]] | None = None
-        self._scanned: list[ModbusMeterFound] = []
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Add one meter, or scan the bus for meters."""
@@ -113,7 +81,7 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             address = int(user_input[CONF_ADDRESS])
-            if address in self._taken_addresses():
+            if address in taken_addresses(self._get_entry()):
                 errors[CONF_ADDRESS] = "address_in_use"
             else:
                 self._found = await self._async_probe(
@@ -122,7 +90,7 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
                 if self._found is not None:
                     return await self.async_step_confirm()
 
-        default_address = default_modbus_address(self._role, self._taken_addresses())
+        default_address = default_modbus_address(self._role, taken_addresses(self._get_entry()))
         if default_address is None:
             return self.async_abort(reason="bus_full")
         schema = probatio.Schema(
@@ -151,8 +119,10 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
             self._found = _with_model(found, ModbusMeterModel(user_input[CONF_MODEL]))
             if self._role is Role.HEAT_PUMP and self._found.family is MapFamily.INEPRO_4PS:
                 return await self.async_step_tariffs()
-            data = _meter_data(self._role, self._found)
-            return self.async_create_entry(title=await self._title(data), data=data)
+            data = meter_data(self._role, self._found)
+            return self.async_create_entry(
+                title=await async_kwh_meter_title(self.hass, data), data=data
+            )
         info = MODELS[found.model]
         # The models that use the register map that answered, or have no known map.
         fitting = [
@@ -191,8 +161,10 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
                 subentry = self._get_reconfigure_subentry()
                 data = {**subentry.data, CONF_TARIFF_MODES: modes}
                 return self.async_update_and_abort(self._get_entry(), subentry, data=data)
-            data = {**_meter_data(self._role, self._read_meter()), CONF_TARIFF_MODES: modes}
-            return self.async_create_entry(title=await self._title(data), data=data)
+            data = {**meter_data(self._role, self._read_meter()), CONF_TARIFF_MODES: modes}
+            return self.async_create_entry(
+                title=await async_kwh_meter_title(self.hass, data), data=data
+            )
         current = DEFAULT_TARIFF_MODES
         if self.source == "reconfigure":
             stored = self._get_reconfigure_subentry().data.get(CONF_TARIFF_MODES)
@@ -207,107 +179,6 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
             ),
         )
 
-    async def async_step_scan(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Which addresses to scan."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            first, last = int(user_input[CONF_FIRST_ADDRESS]), int(user_input[CONF_LAST_ADDRESS])
-            if first > last:
-                errors[CONF_LAST_ADDRESS] = "invalid_range"
-            else:
-                self._scan_range = range(first, last + 1)
-                return await self.async_step_scanning()
-        schema = probatio.Schema(
-            {
-                probatio.Required(CONF_FIRST_ADDRESS, default=MODBUS_ADDRESS_MIN): ADDRESS_SELECTOR,
-                probatio.Required(
-                    CONF_LAST_ADDRESS, default=DEFAULT_SCAN_LAST_ADDRESS
-                ): ADDRESS_SELECTOR,
-            }
-        )
-        if user_input is not None:
-            schema = self.add_suggested_values_to_schema(schema, user_input)
-        return self.async_show_form(step_id="scan", data_schema=schema, errors=errors)
-
-    async def async_step_scanning(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Scan the bus, one address after the other."""
-        if self._scan_task is None:
-            self._scan_task = self.hass.async_create_task(self._async_scan())
-        if not self._scan_task.done():
-            return self.async_show_progress(
-                step_id="scanning",
-                progress_action="scanning",
-                progress_task=self._scan_task,
-                description_placeholders={
-                    "first": str(self._scan_range.start),
-                    "last": str(self._scan_range.stop - 1),
-                },
-            )
-        try:
-            self._scanned = self._scan_task.result()
-        except BusUnreachableError:
-            return self.async_show_progress_done(next_step_id="scan_failed")
-        return self.async_show_progress_done(next_step_id="scan_result")
-
-    async def async_step_scan_failed(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """The bus could not be opened for the scan."""
-        return self.async_abort(reason="cannot_connect")
-
-    async def async_step_scan_result(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """The meters that answered: add the chosen ones in one go."""
-        if not self._scanned:
-            return self.async_abort(
-                reason="no_meters_found",
-                description_placeholders={
-                    "first": str(self._scan_range.start),
-                    "last": str(self._scan_range.stop - 1),
-                },
-            )
-        if user_input is not None:
-            chosen = [m for m in self._scanned if str(m.address) in user_input[CONF_METERS]]
-            if not chosen:
-                return self.async_abort(reason="no_meters_chosen")
-            entry = self._get_entry()
-            meters = [_meter_data(_role_at(meter.address), meter) for meter in chosen]
-            titles = [await self._title(data) for data in meters]
-            # A flow creates one subentry; the others are added directly, all at once so
-            # that the reload the first one starts sees every one of them.
-            for data, title in zip(meters[:-1], titles[:-1], strict=True):
-                self.hass.config_entries.async_add_subentry(
-                    entry,
-                    ConfigSubentry(
-                        data=MappingProxyType(data),
-                        subentry_type=SUBENTRY_KWH_METER,
-                        title=title,
-                        unique_id=None,
-                    ),
-                )
-            return self.async_create_entry(title=titles[-1], data=meters[-1])
-        options = [
-            SelectOptionDict(value=str(meter.address), label=meter.label) for meter in self._scanned
-        ]
-        return self.async_show_form(
-            step_id="scan_result",
-            data_schema=probatio.Schema(
-                {
-                    probatio.Required(
-                        CONF_METERS, default=[option["value"] for option in options]
-                    ): SelectSelector(
-                        SelectSelectorConfig(
-                            options=options, multiple=True, mode=SelectSelectorMode.LIST
-                        )
-                    )
-                }
-            ),
-            description_placeholders={"count": str(len(self._scanned))},
-        )
-
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
@@ -317,7 +188,7 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             address = int(user_input[CONF_ADDRESS])
-            if address in self._taken_addresses(excluding=subentry):
+            if address in taken_addresses(self._get_entry(), excluding=subentry):
                 errors[CONF_ADDRESS] = "address_in_use"
             else:
                 found = await self._async_probe(
@@ -325,9 +196,12 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
                 )
                 if found is not None:
                     role = Role(user_input[CONF_ROLE])
-                    data = {**subentry.data, **_meter_data(role, found)}
+                    data = {**subentry.data, **meter_data(role, found)}
                     self.hass.config_entries.async_update_subentry(
-                        self._get_entry(), subentry, title=await self._title(data), data=data
+                        self._get_entry(),
+                        subentry,
+                        title=await async_kwh_meter_title(self.hass, data),
+                        data=data,
                     )
                     if role is Role.HEAT_PUMP and found.family is MapFamily.INEPRO_4PS:
                         return await self.async_step_tariffs()
@@ -373,49 +247,8 @@ class ModbusMeterSubentryFlow(ConfigSubentryFlow):
             raise RuntimeError("no meter has been read")
         return self._found
 
-    async def _async_scan(self) -> list[ModbusMeterFound]:
-        async with async_bus_client(self._get_entry()) as client:
-            return await async_scan(client, self._scan_range, self._taken_addresses())
-
-    def _taken_addresses(self, excluding: ConfigSubentry | None = None) -> set[int]:
-        return {
-            int(subentry.data[CONF_ADDRESS])
-            for subentry in self._get_entry().subentries.values()
-            if subentry.subentry_type == SUBENTRY_KWH_METER
-            and (excluding is None or subentry.subentry_id != excluding.subentry_id)
-        }
-
-    async def _title(self, data: dict[str, Any]) -> str:
-        """The meter's name: its role in the user's language, and its address."""
-        translations = await async_get_translations(
-            self.hass, self.hass.config.language, "selector", [DOMAIN]
-        )
-        role = data[CONF_ROLE]
-        role_name = translations.get(
-            f"component.{DOMAIN}.selector.kwh_meter_role.options.{role}", role
-        )
-        return f"{role_name} · Modbus {data[CONF_ADDRESS]}"
-
-
-def _meter_data(role: Role, found: ModbusMeterFound) -> dict[str, Any]:
-    return {
-        CONF_ROLE: role.value,
-        CONF_ADDRESS: found.address,
-        CONF_MODEL: found.model.value,
-        CONF_REGISTER_MAP: found.family.value,
-        CONF_SERIAL: found.serial,
-    }
-
 
 def _with_model(found: ModbusMeterFound, model: ModbusMeterModel) -> ModbusMeterFound:
     """The meter as the installer names it; a model without a known map keeps the probed one."""
     family = MODELS[model].family or found.family
     return ModbusMeterFound(found.address, model, family, found.serial, found.import_energy)
-
-
-def _role_at(address: int) -> Role:
-    """The role BeNext gives the meter at this address; any other is auxiliary."""
-    for role, benext_address in BENEXT_MODBUS_ADDRESSES.items():
-        if benext_address == address:
-            return role
-    return Role.AUXILIARY

@@ -19,7 +19,6 @@ from ..bus.p1.tasmota import TasmotaPayloadError, reading_from_tasmota_json, sen
 from ..bus.p1.tasmota_http import HTTP_LINK_ERRORS, TasmotaHttpStatusError, async_fetch_status
 from ..const import LOGGER
 
-CONF_TOPIC = "topic"
 # A gPlug publishes every few seconds, a plain Tasmota at its TelePeriod (which a user
 # can lower to 10 s for this).
 MQTT_LISTEN_SECONDS = 15.0

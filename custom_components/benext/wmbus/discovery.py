@@ -31,6 +31,7 @@ class WmbusDiscoverySteps(ConfigFlow):
 
     def __init__(self) -> None:
         """Start with no meter found."""
+        super().__init__()
         self._discovered: dict[str, Any] = {}
 
     async def async_step_integration_discovery(
