@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from pathlib import Path
-from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
@@ -13,9 +12,17 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 import custom_components  # noqa: F401  -- ours, before Home Assistant mounts its test config folder
-from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN, SUBENTRY_KWH_METER
-from tests.bus.p1.test_tasmota import GPLUGD_SENSOR
-from tests.peers import FIXTURES, ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair
+from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
+from tests.modbus_helpers import modbus_meter_subentry
+from tests.p1_fixtures import GPLUGD_SENSOR
+from tests.peers import (
+    FIXTURES,
+    ModbusTcpPeer,
+    P1SerialPeer,
+    P1TelegramServer,
+    SerialPtyPair,
+    network,
+)
 from tests.tasmota_peers import MosquittoBroker, TasmotaHttpPeer
 
 
@@ -93,30 +100,6 @@ async def gplug_http() -> AsyncGenerator[TasmotaHttpPeer]:
     await peer.start()
     yield peer
     await peer.stop()
-
-
-def network(port: int) -> dict[str, Any]:
-    """A bus reached over TCP on loopback, as stored in the config entry."""
-    return {"host": "127.0.0.1", "port": port}
-
-
-ROLE_NAMES = {
-    "pv": "PV",
-    "heat_pump": "Heat pump",
-    "ventilation": "Ventilation",
-    "auxiliary": "Auxiliary",
-}
-
-
-def modbus_meter_subentry(role: str, address: int, model: str = "detect") -> dict[str, Any]:
-    """The subentry data of a kWh meter, as the subentry flow stores it."""
-    return {
-        "subentry_id": f"meter_{role}",
-        "subentry_type": SUBENTRY_KWH_METER,
-        "title": f"{ROLE_NAMES[role]} · Modbus {address}",
-        "unique_id": None,
-        "data": {"role": role, "address": address, "model": model},
-    }
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 import shutil
 import socket
-from typing import Literal
+from typing import Any, Literal
 
 from pymodbus.constants import ExcCodes
 
@@ -29,6 +29,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return int(sock.getsockname()[1])
+
+
+def network(port: int) -> dict[str, Any]:
+    """A bus reached over TCP on loopback, as stored in the config entry."""
+    return {"host": LOOPBACK, "port": port}
 
 
 class P1TelegramServer:

@@ -12,7 +12,7 @@ from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.bus.p1.test_tasmota import GPLUGD_SENSOR
+from tests.p1_fixtures import GPLUGD_SENSOR
 from tests.tasmota_peers import MosquittoBroker
 
 # The device topic of the gPlugD whose SENSOR message GPLUGD_SENSOR is.

@@ -13,8 +13,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
-from tests.conftest import network
-from tests.peers import ModbusTcpPeer, P1SerialPeer, P1TelegramServer, SerialPtyPair, free_port
+from tests.peers import (
+    ModbusTcpPeer,
+    P1SerialPeer,
+    P1TelegramServer,
+    SerialPtyPair,
+    free_port,
+    network,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

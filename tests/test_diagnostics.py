@@ -15,8 +15,8 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from tests import setup_integration
-from tests.wmbus.test_meters import meter_of
 from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_helpers import meter_of
 from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")

@@ -16,8 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
-from tests.conftest import modbus_meter_subentry, network
-from tests.peers import ModbusTcpPeer, P1TelegramServer, free_port
+from tests.modbus_helpers import modbus_meter_subentry
+from tests.peers import ModbusTcpPeer, P1TelegramServer, free_port, network
 
 
 async def test_setup_and_unload(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:

@@ -32,6 +32,23 @@ class Meter:
     fields: tuple[str, ...] = ()
 
 
+def wmbus_meter_subentry(meter: Meter) -> dict[str, Any]:
+    """The subentry of a meter, as the installation stores it."""
+    return {
+        "subentry_id": meter.subentry_id,
+        "subentry_type": "wmbus_meter",
+        "title": f"{meter.role} · wM-Bus {meter.meter_id}",
+        "unique_id": meter.meter_id,
+        "data": {
+            "meter_id": meter.meter_id,
+            "driver": meter.driver,
+            "key": meter.key,
+            "role": meter.role,
+            "fields": list(meter.fields),
+        },
+    }
+
+
 def wmbus_entry(
     meters: Sequence[Meter], *, token: str | None = TOKEN, bus: dict[str, Any] | None = None
 ) -> MockConfigEntry:
@@ -44,22 +61,7 @@ def wmbus_entry(
         domain=DOMAIN,
         title="Flat 12",
         data={"wmbus": bus},
-        subentries_data=[
-            {
-                "subentry_id": meter.subentry_id,
-                "subentry_type": "wmbus_meter",
-                "title": f"{meter.role} · wM-Bus {meter.meter_id}",
-                "unique_id": meter.meter_id,
-                "data": {
-                    "meter_id": meter.meter_id,
-                    "driver": meter.driver,
-                    "key": meter.key,
-                    "role": meter.role,
-                    "fields": list(meter.fields),
-                },
-            }
-            for meter in meters
-        ],
+        subentries_data=[wmbus_meter_subentry(meter) for meter in meters],
     )
 
 

@@ -21,8 +21,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.benext.const import DOMAIN, SUBENTRY_KWH_METER
 from simulated_home.kwh_meters import MeterModel, MeterReadings, SimulatedKwhMeter
 from tests import setup_integration
-from tests.conftest import modbus_meter_subentry, network
-from tests.peers import ModbusTcpPeer, benext_meters
+from tests.modbus_helpers import modbus_meter_subentry
+from tests.peers import ModbusTcpPeer, benext_meters, network
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

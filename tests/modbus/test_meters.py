@@ -27,8 +27,14 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.benext.const import DOMAIN
 from simulated_home.kwh_meters import MeterModel, MeterReadings, SimulatedKwhMeter
 from tests import setup_integration
-from tests.conftest import modbus_meter_subentry, network
-from tests.peers import FaultyRtuOverTcpPeer, ModbusRtuPeer, ModbusTcpPeer, SerialPtyPair
+from tests.modbus_helpers import modbus_meter_subentry
+from tests.peers import (
+    FaultyRtuOverTcpPeer,
+    ModbusRtuPeer,
+    ModbusTcpPeer,
+    SerialPtyPair,
+    network,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

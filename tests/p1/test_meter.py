@@ -17,53 +17,24 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.benext.bus.p1.crc import crc16_arc
-from custom_components.benext.bus.p1.detection import detect
 from custom_components.benext.bus.p1.reading import P1Quantity
 from custom_components.benext.const import DOMAIN
-from custom_components.benext.p1.settings import settings_from_detected
 from tests import setup_integration
-from tests.bus.p1.test_telegrams import GOOD, QUANTITIES, expected_value, raw, version_of
-from tests.conftest import network
-from tests.peers import P1SerialPeer, P1TelegramServer
+from tests.p1_fixtures import GOOD, QUANTITIES, expected_value, raw, version_of
+from tests.p1_helpers import SUBENTRY_ID, smart_meter_subentry, state_of, wait_for
+from tests.peers import P1SerialPeer, P1TelegramServer, network
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")
-
-SUBENTRY_ID = "smart_meter"
 
 
 def p1_entry(p1: dict[str, Any], telegram: bytes, version: Any = None) -> MockConfigEntry:
     """An installation with a P1 bus and the smart meter found in `telegram`."""
-    meter = detect(telegram)
-    assert meter is not None
-    settings = settings_from_detected(meter, version or meter.version, None)
     return MockConfigEntry(
         domain=DOMAIN,
         title="Demo home",
         data={"p1": p1},
-        subentries_data=[
-            {
-                "subentry_id": SUBENTRY_ID,
-                "subentry_type": "smart_meter",
-                "title": "Smart meter · P1",
-                "unique_id": settings.serial,
-                "data": settings.as_data(),
-            }
-        ],
+        subentries_data=[smart_meter_subentry(telegram, version)],
     )
-
-
-def state_of(hass: HomeAssistant, key: str) -> State | None:
-    """The state of the smart meter's sensor `key`."""
-    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{SUBENTRY_ID}_{key}")
-    return hass.states.get(entity_id) if entity_id else None
-
-
-async def wait_for(hass: HomeAssistant, key: str, value: str, seconds: float = 5) -> None:
-    """Wait on the real clock until the sensor shows `value`."""
-    deadline = time.monotonic() + seconds
-    while (state := state_of(hass, key)) is None or state.state != value:
-        assert time.monotonic() < deadline, f"{key} is {state and state.state}, not {value}"
-        await asyncio.sleep(0.02)
 
 
 @pytest.mark.parametrize("fixture", GOOD, ids=[f["file"] for f in GOOD])

@@ -21,9 +21,9 @@ from custom_components.benext.p1 import coordinator as p1_coordinator, tasmota a
 from custom_components.benext.p1.coordinator import P1Coordinator
 from custom_components.benext.p1.settings import settings_from_reading
 from tests import setup_integration
-from tests.bus.p1.test_tasmota import GPLUGD_SENSOR
-from tests.conftest import network
-from tests.p1.test_meter import SUBENTRY_ID, state_of, wait_for
+from tests.p1_fixtures import GPLUGD_SENSOR
+from tests.p1_helpers import SUBENTRY_ID, state_of, wait_for
+from tests.peers import network
 from tests.tasmota_mqtt import SENSOR_TOPIC, TOPIC, async_setup_mqtt, sensor_message
 from tests.tasmota_peers import MosquittoBroker, TasmotaHttpPeer
 

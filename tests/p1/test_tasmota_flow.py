@@ -14,8 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN, SUBENTRY_SMART_METER
 from custom_components.benext.p1 import tasmota_flow as p1_tasmota_flow
-from tests.conftest import network
-from tests.peers import free_port
+from tests.peers import free_port, network
 from tests.tasmota_mqtt import SENSOR_TOPIC, TOPIC, async_setup_mqtt, sensor_message
 from tests.tasmota_peers import MosquittoBroker, TasmotaHttpPeer
 

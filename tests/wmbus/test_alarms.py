@@ -9,8 +9,8 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 import pytest
 
 from tests import setup_integration
-from tests.wmbus.test_meters import ClientFactory, endpoint_url, meter_of, state_of
 from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_helpers import ClientFactory, endpoint_url, meter_of, state_of
 from tests.wmbus_peers import TOKEN, WEBHOOK_ID, async_post_with_wmbusmeters, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")

@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
-from tests.wmbus.test_meters import meter_of, state_of
 from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
+from tests.wmbus_helpers import meter_of, state_of
 from tests.wmbus_peers import wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -21,8 +21,8 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.benext.const import DOMAIN, WMBUS_MAX_BODY
 from tests import setup_integration
-from tests.wmbus.test_meters import ClientFactory, meter_of, state_of
 from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_helpers import ClientFactory, meter_of, state_of
 from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")

@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-import json
 from typing import Any
 
 import pytest
 
 from custom_components.benext.bus.p1.reading import P1Quantity, Tariff
 from custom_components.benext.bus.p1.tasmota import TasmotaPayloadError, reading_from_tasmota
-
-# tele/<topic>/SENSOR of a gPlugD on a DSMR meter with an SMA inverter script beside it,
-# captured 2026-09-11 (gplug-ch/gplug-ems, ems/backend/tests/test_integrations.be).
-GPLUGD_SENSOR = json.loads(
-    '{"Time":"2026-09-11T14:49:11",'
-    '"z":{"SMid":"3130343837303239","Pi":0.000,"Po":14.421,"P1i":0,"P2i":0,"P3i":0,'
-    '"P1o":4954,"P2o":4832,"P3o":4632,"V1":229.1,"V2":229.5,"V3":229.1,"I1":22,"I2":21,'
-    '"I3":20,"Ei1":18752.361,"Ei2":24226.039,"Eo1":118116.025,"Eo2":50.288},'
-    '"SMA":{"spM":103,"spMl":50,"Iac":null,"Iac1":23.3,"Iac2":23.3,"Iac3":23.4,"Isf":-1,'
-    '"U1":229.5,"U2":230.0,"U3":229.6,"Usf":-1,"P_AC":16.07,"Psf":1,"f_AC":49.99,"fsf":-2,'
-    '"Pa_AC":16.07,"Pa_sf":1,"Pr_AC":null,"Pr_sf":1,"pf_AC":0.999,"pfsf":-3,'
-    '"E_AC":30451.047,"Esf":1},'
-    '"ESP32":{"Temperature":42.7},"TempUnit":"C"}'
-)
-
-# GET /cm?cmnd=status%2010 of a gPlugM on a Landis+Gyr E450
-# (saliWd/strommesser, pico2w/function_def.py).
-GPLUGM_STATUS = json.loads(
-    '{"StatusSNS":{"Time":"2025-04-26T22:49:54","z":{"SMid":"72913313","Pi":0.010,'
-    '"Po":0.000,"I1":0.35,"I2":0.42,"I3":0.12,"Ei":168.754,"Eo":604.610,"Ei1":130.675,'
-    '"Ei2":38.070,"Eo1":114.819,"Eo2":489.779,"Q5":154.927,"Q6":10.593,"Q7":84.753,'
-    '"Q8":121.569}}}'
-)
+from tests.p1_fixtures import GPLUGD_SENSOR, GPLUGM_STATUS
 
 
 def test_gplugd_sensor_message() -> None:

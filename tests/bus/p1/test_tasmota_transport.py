@@ -20,7 +20,7 @@ from custom_components.benext.bus.p1.tasmota import (
     sensor_topic,
 )
 from custom_components.benext.bus.p1.tasmota_http import status_url
-from tests.bus.p1.test_tasmota import GPLUGM_STATUS
+from tests.p1_fixtures import GPLUGM_STATUS
 
 
 def test_mqtt_connection_is_stored_with_its_topic() -> None:

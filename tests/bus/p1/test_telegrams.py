@@ -7,8 +7,6 @@ The telegrams and `expected.json` are copied from ../shared/fixtures/dsmr_telegr
 from __future__ import annotations
 
 from datetime import datetime
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,48 +15,9 @@ from custom_components.benext.bus.p1.decoder import Rejection, TelegramDecoder
 from custom_components.benext.bus.p1.detection import detect
 from custom_components.benext.bus.p1.reading import MbusKind, P1Quantity, Tariff
 from custom_components.benext.bus.p1.versions import DsmrVersion
+from tests.p1_fixtures import GOOD, QUANTITIES, expected_value, raw, version_of
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "dsmr_telegrams"
-EXPECTED: list[dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text())["fixtures"]
-GOOD = [fixture for fixture in EXPECTED if not fixture["crc"].startswith("INVALID")]
 MBUS_READINGS = ("MBUS_METER_READING", "HOURLY_GAS_METER_READING", "GAS_METER_READING")
-
-# expected.json's names, and the quantity each one is (energy kWh; power kW there, W here).
-QUANTITIES = {
-    "ELECTRICITY_USED_TARIFF_1": P1Quantity.ENERGY_IMPORT_T1,
-    "ELECTRICITY_USED_TARIFF_2": P1Quantity.ENERGY_IMPORT_T2,
-    "ELECTRICITY_DELIVERED_TARIFF_1": P1Quantity.ENERGY_EXPORT_T1,
-    "ELECTRICITY_DELIVERED_TARIFF_2": P1Quantity.ENERGY_EXPORT_T2,
-    "ELECTRICITY_IMPORTED_TOTAL": P1Quantity.ENERGY_IMPORT,
-    "ELECTRICITY_EXPORTED_TOTAL": P1Quantity.ENERGY_EXPORT,
-    "CURRENT_ELECTRICITY_USAGE": P1Quantity.POWER_IMPORT,
-    "CURRENT_ELECTRICITY_DELIVERY": P1Quantity.POWER_EXPORT,
-    "BELGIUM_CURRENT_AVERAGE_DEMAND": P1Quantity.AVERAGE_DEMAND,
-}
-# The variant each fixture is detected as; DSMR 3 has DSMR 2.2's specification.
-DETECTED = {"3": "2.2"}
-
-
-def raw(name: str) -> bytes:
-    """A fixture's bytes, as on the wire."""
-    return (FIXTURES / name).read_bytes()
-
-
-def expected_value(name: str, entry: dict[str, str]) -> float:
-    """An expected.json value in our units."""
-    value = float(entry["value"])
-    unit = entry["unit"]
-    if unit == "kW":
-        return round(value * 1000, 6)
-    if unit == "Wh":
-        return value / 1000
-    return value
-
-
-def version_of(fixture: dict[str, Any]) -> DsmrVersion:
-    """The variant a fixture is read with."""
-    spec_version = fixture["dsmr_version_string"].split()[0]
-    return DsmrVersion(DETECTED.get(spec_version, spec_version))
 
 
 @pytest.mark.parametrize("fixture", GOOD, ids=[f["file"] for f in GOOD])
