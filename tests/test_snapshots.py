@@ -151,7 +151,8 @@ async def set_up_with_every_meter_read(
                 ("sensor.pv_modbus_2_voltage_phase_1", "231.2"),
                 ("sensor.ventilation_modbus_4_power_factor", "0.62"),
             )
-        ),
+        )
+        and not entry.runtime_data.buses["modbus"].client._lock.locked(),
         "second P1 telegram and Modbus poll",
     )
     # Every bus's check (the meters' ticks) and one more Modbus poll.
@@ -164,8 +165,7 @@ async def set_up_with_every_meter_read(
                 for state in hass.states.async_all("sensor")
                 if state.entity_id.endswith("_product_status")
             )
-            and (power := hass.states.get("sensor.ventilation_modbus_4_power")) is not None
-            and power.last_reported == NOW
+            and entry.runtime_data.buses["modbus"].readings["meter_ventilation"].read_at == NOW
         ),
         "check of every bus",
     )
