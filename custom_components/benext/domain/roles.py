@@ -7,7 +7,7 @@ from itertools import chain
 
 
 class Role(StrEnum):
-    """What a meter measures for the home (DESIGN.md, "The home")."""
+    """What a meter measures for the home (docs/architecture.md)."""
 
     GRID = "grid"
     PV = "pv"
