@@ -143,16 +143,18 @@ async def set_up_with_every_meter_read(
     tick_to(hass, freezer, SETTLED)
     await settle(
         hass,
-        lambda: all(
-            (state := hass.states.get(entity_id)) is not None and state.state == value
-            for entity_id, value in (
-                ("sensor.smart_meter_p1_energy_import_tariff_1", "4.426"),
-                ("sensor.gas_meter_gas", "0.107"),
-                ("sensor.pv_modbus_2_voltage_phase_1", "231.2"),
-                ("sensor.ventilation_modbus_4_power_factor", "0.62"),
+        lambda: (
+            all(
+                (state := hass.states.get(entity_id)) is not None and state.state == value
+                for entity_id, value in (
+                    ("sensor.smart_meter_p1_energy_import_tariff_1", "4.426"),
+                    ("sensor.gas_meter_gas", "0.107"),
+                    ("sensor.pv_modbus_2_voltage_phase_1", "231.2"),
+                    ("sensor.ventilation_modbus_4_power_factor", "0.62"),
+                )
             )
-        )
-        and not entry.runtime_data.buses["modbus"].client._lock.locked(),
+            and not entry.runtime_data.buses["modbus"].client._lock.locked()
+        ),
         "second P1 telegram and Modbus poll",
     )
     # Every bus's check (the meters' ticks) and one more Modbus poll.
