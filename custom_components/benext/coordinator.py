@@ -77,6 +77,8 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         self.last_contact: datetime | None = None
         self.readings: dict[str, MeterReading] = {}
         self._totals: dict[str, MeterTotals] = {}
+        # total_limit() by value key, asked once per key.
+        self._total_limits: dict[str, float | None] = {}
         self._reading_listeners: dict[str, list[ReadingListener]] = {}
         self._limiter = WriteLimiter()
         # Seconds on a monotonic clock, which the write intervals follow.
@@ -119,11 +121,13 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         fall as one, the reading is not published at all).
         """
         totals = self._totals.setdefault(subentry_id, MeterTotals())
-        candidates = {
-            key: (float(value), limit)
-            for key, value in reading.values.items()
-            if isinstance(value, int | float) and (limit := self.total_limit(key)) is not None
-        }
+        limits = self._total_limits
+        candidates: dict[str, tuple[float, float]] = {}
+        for key, value in reading.values.items():
+            if key not in limits:
+                limits[key] = self.total_limit(key)
+            if (limit := limits[key]) is not None and isinstance(value, int | float):
+                candidates[key] = (float(value), limit)
         refused = totals.check(
             candidates,
             reading.measured_at or reading.read_at,
@@ -163,7 +167,10 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
 
     def write_due(self, subentry_id: str, key: str, shown: object) -> bool:
         """Whether an entity may write what it now shows; if so, that is noted as written."""
-        return self._limiter.due((subentry_id, key), shown, self.clock(), self.write_interval(key))
+        if (interval := self.write_interval(key)) <= 0:
+            # The entity writes only what changed: nothing to note for a value never held back.
+            return True
+        return self._limiter.due((subentry_id, key), shown, self.clock(), interval)
 
     async def _async_update_data(self) -> BusState:
         if self.connection.is_push:
