@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -24,7 +25,8 @@ from .domain.write_limiter import WriteLimiter
 class MeterReading:
     """A meter's reading as its bus publishes it, its totals guarded.
 
-    `values` holds what the meter said, by the keys its entities' descriptions use.
+    `read_at` is when Home Assistant received it: rates are measured on it, never on the
+    meter's own clock. `values` holds what the meter said, by its entities' keys.
     """
 
     read_at: datetime
@@ -32,11 +34,17 @@ class MeterReading:
     # The values behind BeNext's tick: they show the meter is in use.
     main_values: tuple[float | None, ...] = ()
     serial: str | None = None
-    # The meter's own time of the reading, when it sends one; else `read_at`.
-    measured_at: datetime | None = None
 
 
 type ReadingListener = Callable[[MeterReading], None]
+
+# The repair issue of a total held at a level its meter cannot have counted.
+HELD_TOTAL_ISSUE = "total_jump_"
+
+
+def held_total_issue_id(subentry_id: str, key: str) -> str:
+    """The id of the repair issue of one held total."""
+    return f"{HELD_TOTAL_ISSUE}{subentry_id}_{key}"
 
 
 @dataclass(slots=True)
@@ -77,6 +85,7 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         self.last_contact: datetime | None = None
         self.readings: dict[str, MeterReading] = {}
         self._totals: dict[str, MeterTotals] = {}
+        self._held_issues: set[str] = set()
         # total_limit() by value key, asked once per key.
         self._total_limits: dict[str, float | None] = {}
         self._reading_listeners: dict[str, list[ReadingListener]] = {}
@@ -129,11 +138,9 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
             if (limit := limits[key]) is not None and isinstance(value, int | float):
                 candidates[key] = (float(value), limit)
         refused = totals.check(
-            candidates,
-            reading.measured_at or reading.read_at,
-            reading.serial,
-            whole=self.refuses_whole_reading,
+            candidates, reading.read_at, reading.serial, whole=self.refuses_whole_reading
         )
+        self._note_held_totals(subentry_id, totals, candidates)
         if refused:
             if self.refuses_whole_reading:
                 return refused
@@ -158,12 +165,76 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
 
     @callback
     def async_restore_total(
-        self, subentry_id: str, key: str, value: float, serial: str | None
+        self,
+        subentry_id: str,
+        key: str,
+        value: float,
+        serial: str | None,
+        good_at: datetime | None,
     ) -> None:
-        """A total's last good value from before a restart: the floor for what follows."""
+        """A total's last good value from before a restart, and when: the floor that follows."""
         if (limit := self.total_limit(key)) is not None:
             totals = self._totals.setdefault(subentry_id, MeterTotals())
-            totals.restore(key, value, serial, limit)
+            totals.restore(key, value, serial, limit, good_at)
+
+    def _note_held_totals(
+        self, subentry_id: str, totals: MeterTotals, keys: Mapping[str, object]
+    ) -> None:
+        """Raise a repair issue for a total held at a new level, and clear it once it is not."""
+        for key in keys:
+            guard = totals.guards[key]
+            issue_id = held_total_issue_id(subentry_id, key)
+            if guard.held is None:
+                if issue_id in self._held_issues:
+                    self._held_issues.discard(issue_id)
+                    ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+                continue
+            if issue_id in self._held_issues:
+                continue
+            self._held_issues.add(issue_id)
+            subentry = self.config_entry.subentries.get(subentry_id)
+            LOGGER.warning(
+                "%s: %s jumped from %s to %s, which the meter cannot count; ignored until accepted",
+                subentry.title if subentry else subentry_id,
+                key,
+                guard.last,
+                guard.held,
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=True,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="total_jump",
+                translation_placeholders={
+                    "meter": subentry.title if subentry else subentry_id,
+                    "total": key,
+                    "last": f"{guard.last:g}" if guard.last is not None else "-",
+                    "new": f"{guard.held:g}",
+                },
+                data={
+                    "entry_id": self.config_entry.entry_id,
+                    "subentry_id": subentry_id,
+                    "key": key,
+                },
+            )
+
+    def has_total(self, subentry_id: str, key: str) -> bool:
+        """Whether the bus guards this total of the meter."""
+        totals = self._totals.get(subentry_id)
+        return totals is not None and key in totals.guards
+
+    @callback
+    def async_accept_held_total(self, subentry_id: str, key: str) -> None:
+        """The user accepts a total's new level: it is the floor from now on."""
+        totals = self._totals.get(subentry_id)
+        if totals is not None and key in totals.guards:
+            totals.guards[key].accept_held(dt_util.utcnow())
+        issue_id = held_total_issue_id(subentry_id, key)
+        self._held_issues.discard(issue_id)
+        ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     def write_due(self, subentry_id: str, key: str, shown: object) -> bool:
         """Whether an entity may write what it now shows; if so, that is noted as written."""

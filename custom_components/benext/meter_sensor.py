@@ -17,8 +17,10 @@ from homeassistant.components.sensor import (
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .coordinator import BusCoordinator, MeterReading
+from .domain.total_guard import is_sentinel
 from .entity import MeterReadingEntity
 
 type Values = Mapping[str, Any]
@@ -41,13 +43,18 @@ class MeterSensorDescription(SensorEntityDescription):
 
 @dataclass
 class TotalExtraStoredData(SensorExtraStoredData):
-    """A total's last value, and the serial number of the meter that counted it."""
+    """A total's last value, the meter that counted it, and when it was last good."""
 
     serial: str | None = None
+    good_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form."""
-        return {**super().as_dict(), "serial": self.serial}
+        return {
+            **super().as_dict(),
+            "serial": self.serial,
+            "good_at": self.good_at.isoformat() if self.good_at is not None else None,
+        }
 
     @classmethod
     def from_dict(cls, restored: dict[str, Any]) -> Self | None:
@@ -55,10 +62,12 @@ class TotalExtraStoredData(SensorExtraStoredData):
         sensor_data = SensorExtraStoredData.from_dict(restored)
         if sensor_data is None:
             return None
+        good_at = restored.get("good_at")
         return cls(
             sensor_data.native_value,
             sensor_data.native_unit_of_measurement,
             restored.get("serial"),
+            dt_util.parse_datetime(good_at) if isinstance(good_at, str) else None,
         )
 
 
@@ -84,6 +93,7 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         self._is_total = description.state_class is SensorStateClass.TOTAL_INCREASING
         self._attributes: Mapping[str, Any] | None = None
         self._serial: str | None = None
+        self._good_at: datetime | None = None
         self._restored: float | None = None
 
     async def async_added_to_hass(self) -> None:
@@ -94,11 +104,17 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
                 self._restored = float(restored.native_value)
                 self._attr_native_value = restored.native_value
                 self._serial = restored.serial
+                # Stored before the time was kept: the state's last write was good then.
+                last_state = await self.async_get_last_state()
+                self._good_at = restored.good_at or (
+                    last_state.last_updated if last_state is not None else None
+                )
                 self.coordinator.async_restore_total(
                     self.subentry_id,
                     self.entity_description.total_key or self.entity_description.key,
                     self._restored,
                     self._serial,
+                    self._good_at,
                 )
         await super().async_added_to_hass()
 
@@ -106,13 +122,14 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
     def extra_restore_state_data(self) -> TotalExtraStoredData:
         """The value, and for a total the serial number of the meter that counted it."""
         return TotalExtraStoredData(
-            self.native_value, self.native_unit_of_measurement, self._serial
+            self.native_value, self.native_unit_of_measurement, self._serial, self._good_at
         )
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         description = self.entity_description
         value = description.value_of(reading.values)
-        if value is None:
+        if value is None or (isinstance(value, float) and is_sentinel(value)):
+            # Not sent, or a meter's marker for "no value": the last value stays.
             return False
         if self._is_total and self._below_restored(value, reading.serial):
             return False
@@ -127,8 +144,10 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
             return False
         self._attr_native_value = value
         self._attributes = attributes
-        if self._is_total and reading.serial is not None:
-            self._serial = reading.serial
+        if self._is_total:
+            self._good_at = reading.read_at
+            if reading.serial is not None:
+                self._serial = reading.serial
         return True
 
     def _below_restored(self, value: StateType | datetime, serial: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Repairs: each bus fixes its own issues, such as a wM-Bus meter's new key."""
+"""Repairs: a total held at a new level, and each bus's own issues (a wM-Bus meter's key)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.core import HomeAssistant
 
+from .coordinator import HELD_TOTAL_ISSUE
+from .held_total_repair import HeldTotalRepairFlow
 from .meter_buses import METER_BUSES
 
 
@@ -14,6 +16,8 @@ async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
     """The flow that fixes an issue: its bus's, or a confirmation for an issue of none."""
+    if issue_id.startswith(HELD_TOTAL_ISSUE):
+        return HeldTotalRepairFlow(issue_id, data or {})
     for meter_bus in METER_BUSES.values():
         if (flow := meter_bus.fix_flow(issue_id, data or {})) is not None:
             return flow

@@ -21,7 +21,7 @@ from ..bus.modbus.register_maps import RegisterMap
 from ..bus.reachability import BusUnreachableError
 from ..const import CONF_SERIAL, DOMAIN, LOGGER
 from ..coordinator import BusCoordinator, BusState, MeterReading
-from ..domain.total_guard import MAX_KWH_PER_HOUR
+from ..domain.physical_bounds import KWH_METER_MAX_KW
 
 # The values behind BeNext's tick, always read: they show the meter is in use.
 MAIN_QUANTITIES: tuple[Quantity, ...] = (
@@ -123,7 +123,7 @@ class ModbusCoordinator(BusCoordinator):
 
     def total_limit(self, key: str) -> float | None:
         """The energy registers are totals, at a home's largest rate."""
-        return MAX_KWH_PER_HOUR if key in ENERGY_TOTALS else None
+        return KWH_METER_MAX_KW if key in ENERGY_TOTALS else None
 
     async def _async_update_data(self) -> BusState:
         self.unread_needs = False

@@ -21,13 +21,19 @@ from homeassistant.util import dt as dt_util
 
 from ..bus.connection import BusConnection, Transport
 from ..bus.p1.decoder import Rejection as TelegramRejection, TelegramDecoder
-from ..bus.p1.reading import ENERGY_TOTALS, P1Quantity, P1Reading
+from ..bus.p1.reading import ENERGY_TOTALS, MbusKind, P1Quantity, P1Reading
 from ..bus.p1.stream import STREAM_ERRORS, async_close_stream, async_open_stream
 from ..bus.p1.tasmota_http import HTTP_LINK_ERRORS
 from ..const import DOMAIN, LOGGER
 from ..coordinator import BusCoordinator, BusState, MeterReading
 from ..domain.error_rate import ErrorRate
-from ..domain.total_guard import MAX_KWH_PER_HOUR
+from ..domain.physical_bounds import (
+    GAS_METER_MAX_M3_PER_HOUR,
+    GJ_PER_KWH,
+    HEAT_METER_MAX_KW,
+    P1_CONNECTION_MAX_KW,
+    WATER_METER_MAX_M3_PER_HOUR,
+)
 from .settings import P1MeterSettings
 from .tasmota import async_follow_mqtt, async_poll_http
 
@@ -55,6 +61,14 @@ def mbus_time_key(channel: int) -> str:
 
 
 TOTAL_KEYS = frozenset(quantity.value for quantity in ENERGY_TOTALS)
+# The largest hourly rise of an M-Bus meter's reading (m3 or GJ), by its kind.
+MBUS_MAX_RISE_PER_HOUR: dict[MbusKind | None, float] = {
+    MbusKind.GAS: GAS_METER_MAX_M3_PER_HOUR,
+    MbusKind.WATER: WATER_METER_MAX_M3_PER_HOUR,
+    MbusKind.HOT_WATER: WATER_METER_MAX_M3_PER_HOUR,
+    MbusKind.HEAT: HEAT_METER_MAX_KW * GJ_PER_KWH,
+    MbusKind.COOLING: HEAT_METER_MAX_KW * GJ_PER_KWH,
+}
 
 
 def _is_mbus_total(key: str) -> bool:
@@ -77,7 +91,6 @@ def _meter_reading(reading: P1Reading) -> MeterReading:
             reading.values.get(P1Quantity.POWER_EXPORT),
         ),
         serial=reading.equipment_id,
-        measured_at=reading.meter_time,
     )
 
 
@@ -260,8 +273,15 @@ class P1Coordinator(BusCoordinator):
         self.counters.rejected[reason] = self.counters.rejected.get(reason, 0) + 1
 
     def total_limit(self, key: str) -> float | None:
-        """Every energy total and M-Bus reading is guarded, at a home's largest rate."""
-        return MAX_KWH_PER_HOUR if key in TOTAL_KEYS or _is_mbus_total(key) else None
+        """Energy totals rise at most as fast as the connection allows; M-Bus by their kind."""
+        if key in TOTAL_KEYS:
+            return P1_CONNECTION_MAX_KW
+        if not _is_mbus_total(key) or self.meter is None:
+            return None
+        kinds = {mbus_key(m.channel): m.kind for m in self.meter.mbus}
+        kind = kinds.get(key)
+        # A meter the subentry does not list yet is held to the loosest bound.
+        return MBUS_MAX_RISE_PER_HOUR.get(kind, max(MBUS_MAX_RISE_PER_HOUR.values()))
 
     def write_interval(self, key: str) -> float:
         """Power, voltage and current follow the power option; all else the totals one."""

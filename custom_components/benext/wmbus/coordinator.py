@@ -21,13 +21,11 @@ from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
 from ..bus.wmbus.units import field_unit
 from ..const import DOMAIN, LOGGER, REACHABILITY_INTERVAL, WMBUS_HEARD_FOR
 from ..coordinator import BusCoordinator, MeterReading
-from ..domain.total_guard import MAX_KWH_PER_HOUR
+from ..domain.physical_bounds import HEAT_COST_UNITS_MAX_PER_HOUR, MAX_RISE_PER_HOUR_BY_UNIT
 from .settings import WmbusMeterSettings
 
 # Wireless meters send every 16 s to 15 min: a reading is current until three are missed.
 WMBUS_READING_MAX_AGE = timedelta(minutes=45)
-# Totals counted in small units rise faster than the large ones' plausible hourly rise.
-GUARD_SCALE = {"Wh": 0.001, "L": 0.001}
 RSSI_FIELD = "rssi_dbm"
 # The telegram's driver, among its values: the alarms a status text means depend on it.
 DRIVER_FIELD = "driver"
@@ -79,12 +77,12 @@ class WmbusMeter:
 
 
 @lru_cache(maxsize=1024)
-def _guard_scale(name: str) -> float | None:
-    """How a total is scaled for its guard, or None when the field is not a total."""
+def _max_rise_per_hour(name: str) -> float | None:
+    """How fast a total can rise, in its own unit; None when the field is not a total."""
     unit = field_unit(name)
     if unit is None or not unit.cumulative:
         return None
-    return GUARD_SCALE.get(unit.unit or "", 1.0)
+    return MAX_RISE_PER_HOUR_BY_UNIT.get(unit.unit, HEAT_COST_UNITS_MAX_PER_HOUR)
 
 
 class WmbusCoordinator(BusCoordinator):
@@ -126,9 +124,8 @@ class WmbusCoordinator(BusCoordinator):
         return meter is not None and self.is_current(meter)
 
     def total_limit(self, key: str) -> float | None:
-        """A total counted in Wh or litres rises a thousand times faster than in kWh or m3."""
-        scale = _guard_scale(key)
-        return None if scale is None else MAX_KWH_PER_HOUR / scale
+        """A heat meter counts at most its largest power, a water meter its largest flow."""
+        return _max_rise_per_hour(key)
 
     def is_current(self, meter: WmbusMeter) -> bool:
         """Whether the meter was heard lately (or, after a start, may still be heard).
@@ -188,14 +185,13 @@ class WmbusCoordinator(BusCoordinator):
         if telegram.rssi_dbm is not None:
             values[RSSI_FIELD] = telegram.rssi_dbm
         totals = [
-            value for name, value in telegram.values.items() if _guard_scale(name) is not None
+            value for name, value in telegram.values.items() if _max_rise_per_hour(name) is not None
         ]
         reading = MeterReading(
             read_at=now,
             values=values,
             main_values=tuple(totals or list(telegram.values.values())[:1]),
             serial=meter.settings.meter_id,
-            measured_at=telegram.timestamp,
         )
         refused = self.async_publish(meter.subentry_id, reading)
         if not refused:
