@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 import json
@@ -104,6 +105,99 @@ async def test_oversized_body(hass: HomeAssistant, client: TestClient[Any, Any])
     body = json.dumps([telegram(21.0, "2026-11-22T10:01:00Z")] * 2000)
     assert len(body) > WMBUS_MAX_BODY
     assert await post(client, body) == f"413 body over {WMBUS_MAX_BODY} bytes"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+async def raw_post(
+    client: TestClient[Any, Any], parts: list[bytes], headers: dict[str, bytes] | None = None
+) -> str:
+    """Post the body `parts` over a raw socket, each in its own segment after a pause."""
+    url = client.make_url(ENDPOINT)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    lines = {
+        b"Host": f"{url.host}:{url.port}".encode(),
+        b"Authorization": AUTH["Authorization"].encode(),
+        b"Content-Type": b"application/json",
+        b"Content-Length": str(sum(map(len, parts))).encode(),
+        b"Connection": b"close",
+        **{name.encode(): value for name, value in (headers or {}).items()},
+    }
+    head = b"".join(name + b": " + value + b"\r\n" for name, value in lines.items())
+    writer.write(b"POST " + ENDPOINT.encode() + b" HTTP/1.1\r\n" + head + b"\r\n")
+    await writer.drain()
+    for part in parts:
+        await asyncio.sleep(0.05)
+        writer.write(part)
+        await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    reason = rest.partition(b"\r\n\r\n")[2].decode().strip()
+    return f"{status_line.split()[1].decode()} {reason}"
+
+
+def telegrams_of_size(size: int) -> list[dict[str, Any]]:
+    """Distinct telegrams of the meter, a second apart, about `size` bytes of JSON in all."""
+    one = len(json.dumps(telegram(20.015, "2026-11-22T10:00:00Z"))) + 2
+    return [
+        telegram(20.015, f"2026-11-22T11:{second // 60:02d}:{second % 60:02d}Z")
+        for second in range(size // one)
+    ]
+
+
+async def test_body_in_several_segments_is_read_whole(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A body that arrives in pieces, with pauses between them, is read to its end."""
+    body = json.dumps(telegram(20.5, "2026-11-22T10:01:00Z")).encode()
+    parts = [body[:10], body[10:100], body[100:]]
+    assert await raw_post(client, parts) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.5"
+
+
+async def test_large_body_under_the_cap_is_read_whole(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """About 200 KiB of telegrams, from aiohttp in pieces and from the real curl, are all taken."""
+    several = telegrams_of_size(200 * 1024)
+    body = json.dumps(several).encode()
+    assert 190 * 1024 < len(body) <= WMBUS_MAX_BODY
+    pieces = [body[start : start + 64 * 1024] for start in range(0, len(body), 64 * 1024)]
+    assert await raw_post(client, pieces) == f"200 accepted: {len(several)}"
+
+    later = [{**value, "timestamp": value["timestamp"].replace("T11", "T12")} for value in several]
+    process = await asyncio.create_subprocess_exec(
+        "curl",
+        *("-sS", "-m", "20", "-X", "POST", "-H", "Content-Type: application/json"),
+        *("-H", f"Authorization: {AUTH['Authorization']}", "--data-binary", "@-"),
+        str(client.make_url(ENDPOINT)),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    answer, _ = await asyncio.wait_for(process.communicate(json.dumps(later).encode()), 20)
+    assert answer.decode().strip() == f"accepted: {len(later)}"
+
+
+async def test_deeply_nested_body_is_refused(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A body nested deeper than the JSON decoder goes is not JSON, not a server error."""
+    assert await post(client, "[" * 100_000) == "400 not JSON"
+    assert await post(client, "[" * 100_000 + "]" * 100_000) == "400 not JSON"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+async def test_token_with_other_than_ascii_is_refused(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """An Authorization header in UTF-8 is not the token: 401, not a server error."""
+    body = json.dumps(telegram(21.0, "2026-11-22T10:01:00Z")).encode()
+    for given in ("Bearer s3cr\u00e9t-token", "Bearer \u20ac", f"Bearer {TOKEN}\u00e9"):
+        answer = await raw_post(client, [body], {"Authorization": given.encode()})
+        assert answer == "401 missing or wrong bearer token"
     await hass.async_block_till_done()
     assert volume(hass) == "20.015"
 

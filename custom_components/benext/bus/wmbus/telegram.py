@@ -136,7 +136,10 @@ def parse_body(text: str) -> list[object]:
     values: list[object] = []
     position = 0
     while (start := NOT_WHITESPACE.search(text, position)) is not None:
-        value, position = decoder.raw_decode(text, start.start())
+        try:
+            value, position = decoder.raw_decode(text, start.start())
+        except RecursionError as err:
+            raise ValueError("JSON nested too deeply") from err
         if isinstance(value, list):
             values.extend(value)
         elif isinstance(value, dict):
