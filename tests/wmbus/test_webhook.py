@@ -348,3 +348,49 @@ async def test_meters_heard_long_ago_are_forgotten(
     assert await post(client, second) == "200 unknown_meter: 1"
 
     assert list(coordinator.heard) == ["87654321"]
+
+
+async def test_bad_field_skips_that_field_only(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A field that holds the wrong kind of value is skipped; the telegram's others are shown."""
+    room = WMBUS_FIXTURES[10]  # Elvaco CMa12w, battery "BATTERY_330"
+    assert await setup_integration(hass, wmbus_entry([meter_of(WATER), meter_of(room)]))
+    client = await hass_client_no_auth()
+    with caplog.at_level(logging.WARNING):
+        bad_water = telegram(
+            20.5,
+            "2026-11-22T10:00:00Z",
+            flow_temperature_c="warm",
+            external_temperature_c="7",
+            max_flow_m3h=[1],
+            status=7,
+            time_leaking=3,
+        )
+        bad_room = {
+            **room.expected,
+            "battery": "BATTERY_3\u00b30",
+            "status": {"nested": "OK"},
+            "current_temperature_c": 21.5,
+            "timestamp": "2026-11-22T10:00:00Z",
+        }
+        assert await post(client, [bad_water, bad_room]) == "200 accepted: 2"
+        await hass.async_block_till_done()
+        numeric_battery = {**bad_room, "battery": 330, "timestamp": "2026-11-22T10:01:00Z"}
+        assert await post(client, numeric_battery) == "200 accepted: 1"
+        await hass.async_block_till_done()
+
+    assert volume(hass) == "20.5"
+    temperature = state_of(hass, "sensor", room.meter_id, "current_temperature_c")
+    assert temperature is not None
+    assert temperature.state == "21.5"
+    average = state_of(hass, "sensor", room.meter_id, "average_temperature_1h_c")
+    assert average is not None
+    assert average.state == "23.28"
+    for key in ("flow_temperature_c", "external_temperature_c", "max_flow_m3h"):
+        assert state_of(hass, "sensor", WATER.meter_id, key) is None
+    battery = state_of(hass, "sensor", room.meter_id, "battery")
+    assert battery is not None
+    assert battery.state == STATE_UNAVAILABLE  # no readable value yet
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "Traceback" not in caplog.text
