@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import MAX_LENGTH_STATE_STATE, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -20,7 +20,13 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.benext.const import DOMAIN, WMBUS_MAX_BODY
+from custom_components.benext.const import (
+    DOMAIN,
+    WMBUS_MAX_BODY,
+    WMBUS_MAX_DISCOVERIES,
+    WMBUS_MAX_FIELDS,
+    WMBUS_MAX_HEARD,
+)
 from tests import setup_integration
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, meter_of, state_of
@@ -394,3 +400,67 @@ async def test_bad_field_skips_that_field_only(
     assert battery.state == STATE_UNAVAILABLE  # no readable value yet
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert "Traceback" not in caplog.text
+
+
+async def test_unknown_ids_are_offered_up_to_a_cap(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A thousand invented ids start no more than the cap of discoveries, logged once."""
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.buses["wmbus"]
+    with caplog.at_level(logging.WARNING):
+        for batch in range(4):
+            strangers = [
+                {**telegram(1.0, "2026-11-22T10:01:00Z"), "id": f"{10_000_000 + batch * 250 + n}"}
+                for n in range(250)
+            ]
+            assert await post(client, strangers) == "200 unknown_meter: 250"
+        await hass.async_block_till_done()
+
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == WMBUS_MAX_DISCOVERIES
+    assert len(coordinator.heard) == WMBUS_MAX_HEARD
+    assert caplog.text.count("no more are offered") == 1
+    assert caplog.text.count("only the first are listed") == 1
+    # A meter listed already is still heard anew.
+    first = {**telegram(1.0, "2026-11-22T10:02:00Z"), "id": "10000000", "rssi_dbm": -60}
+    assert await post(client, first) == "200 unknown_meter: 1"
+    assert coordinator.heard["10000000"].rssi_dbm == -60
+
+
+async def test_invented_fields_are_capped(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A telegram with 300 invented fields gives the meter no more than the cap of fields."""
+    invented = {f"invented_{n:03d}_c": n for n in range(300)}
+    with caplog.at_level(logging.WARNING):
+        for minute in (1, 2):
+            later = telegram(20.5, f"2026-11-22T10:0{minute}:00Z", **invented)
+            assert await post(client, later) == "200 accepted: 1"
+            await hass.async_block_till_done()
+
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    subentry = entry.subentries[f"meter_{WATER.meter_id}"]
+    assert len(subentry.data["fields"]) == WMBUS_MAX_FIELDS
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    invented_entities = [e for e in entities if "_invented_" in e.unique_id]
+    assert 0 < len(invented_entities) < WMBUS_MAX_FIELDS
+    assert caplog.text.count(f"sends more than {WMBUS_MAX_FIELDS} fields") == 1
+    assert volume(hass) == "20.5"
+
+
+async def test_long_status_is_shortened(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A status text over 255 characters is shown cut short, not refused on every telegram."""
+    status = " ".join(f"FLAG_{n:03d}" for n in range(40))
+    assert len(status) > MAX_LENGTH_STATE_STATE
+    with caplog.at_level(logging.WARNING):
+        for minute in (1, 2):
+            later = telegram(20.5, f"2026-11-22T10:0{minute}:00Z", status=status)
+            assert await post(client, later) == "200 accepted: 1"
+            await hass.async_block_till_done()
+    shown = state_of(hass, "sensor", WATER.meter_id, "status")
+    assert shown is not None
+    assert len(shown.state) == MAX_LENGTH_STATE_STATE
+    assert shown.state == status[: MAX_LENGTH_STATE_STATE - 1] + "\u2026"
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

@@ -11,7 +11,12 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfElectricPotential, UnitOfEnergy
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    EntityCategory,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+)
 
 from ..bus.wmbus.axioma import HeatMeterState, axioma_status
 from ..bus.wmbus.dates import meter_date, meter_datetime
@@ -150,6 +155,13 @@ def _text(values: Values, field: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _shortened(text: str | None) -> str | None:
+    """A text as a state, which may be at most 255 characters: a longer one is cut short."""
+    if text is None or len(text) <= MAX_LENGTH_STATE_STATE:
+        return text
+    return text[: MAX_LENGTH_STATE_STATE - 1] + "\u2026"
+
+
 def _heat_meter_state(values: Values) -> str | None:
     status = axioma_status(_text(values, STATUS_FIELD) or "")
     return status.state.value if status is not None else None
@@ -188,7 +200,7 @@ METER_STATUS = WmbusSensorDescription(
     translation_key="meter_status",
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
-    value_fn=lambda values: _text(values, STATUS_FIELD),
+    value_fn=lambda values: _shortened(_text(values, STATUS_FIELD)),
 )
 BATTERY_VOLTAGE = WmbusSensorDescription(
     key=BATTERY_FIELD,
