@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+import stat
 import time
 
 from homeassistant.config_entries import ConfigEntryState
@@ -66,6 +67,9 @@ async def test_managed_wmbusmeters_decodes_for_the_installation(
     assert await wait_for_state(hass, HEAT, "status") == "ok"
 
     config = tmp_path / ".storage" / DOMAIN / entry.entry_id
+    # The folder of the installations' keys, and each one's own: owner only.
+    assert stat.S_IMODE(config.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(config.stat().st_mode) == 0o700
     meter_files = list((config / "etc" / "wmbusmeters.d").iterdir())
     assert len(meter_files) == 3
     assert all(f.stat().st_mode & 0o077 == 0 for f in meter_files)
