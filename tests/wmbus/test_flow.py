@@ -676,7 +676,8 @@ async def test_wrong_key_repair(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.is_fixable
-    assert issue.translation_key == "wmbus_wrong_key"
+    # With HTTP push the text says the key must be changed in the user's wmbusmeters too.
+    assert issue.translation_key == "wmbus_wrong_key_http"
     assert issue.translation_placeholders == {
         "meter": "cold_water · wM-Bus 76348799",
         "meter_id": "76348799",
@@ -736,3 +737,17 @@ async def test_wrong_key_issue_goes_when_telegrams_decrypt(
 
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert value_of(hass, "meter_76348799", "total_m3") == "6.408"
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_wrong_key_text_for_http_push_names_the_own_wmbusmeters(language: str) -> None:
+    """The HTTP push repair asks for the key in the user's wmbusmeters too, in every language;
+    otherwise it is the managed mode's text."""
+    folder = Path(__file__).parents[2] / "custom_components" / "benext" / "translations"
+    issues = json.loads((folder / f"{language}.json").read_text(encoding="utf-8"))["issues"]
+    managed = issues["wmbus_wrong_key"]["fix_flow"]["step"]["key"]["description"]
+    http = issues["wmbus_wrong_key_http"]["fix_flow"]["step"]["key"]["description"]
+    assert http.startswith(managed)
+    assert "wmbusmeters" in http.removeprefix(managed)
+    assert "`key=`" in http
+    assert issues["wmbus_wrong_key_http"]["title"] == issues["wmbus_wrong_key"]["title"]

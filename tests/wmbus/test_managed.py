@@ -94,6 +94,8 @@ async def test_wrong_key_raises_a_repair_issue(hass: HomeAssistant, tmp_path: Pa
         await asyncio.sleep(0.05)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
+    # Home Assistant runs this wmbusmeters: the key is changed in one place.
+    assert issue.translation_key == "wmbus_wrong_key"
     assert issue.translation_placeholders == {
         "meter": f"cold_water · wM-Bus {wrong.meter_id}",
         "meter_id": wrong.meter_id,

@@ -16,7 +16,7 @@ from homeassistant.helpers import discovery_flow, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 
-from ..bus.connection import BusConnection
+from ..bus.connection import BusConnection, Transport
 from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
 from ..bus.wmbus.units import field_unit
 from ..const import (
@@ -41,6 +41,9 @@ RSSI_FIELD = "rssi_dbm"
 DRIVER_FIELD = "driver"
 # The repair issue of a meter whose key does not decrypt its telegrams, by subentry id.
 WRONG_KEY_ISSUE = "wmbus_wrong_key_"
+# Its text: with HTTP push the key must also be changed in the user's own wmbusmeters.
+WRONG_KEY_TRANSLATION = "wmbus_wrong_key"
+WRONG_KEY_HTTP_TRANSLATION = "wmbus_wrong_key_http"
 
 
 class TelegramOutcome(StrEnum):
@@ -342,7 +345,11 @@ class WmbusCoordinator(BusCoordinator):
             is_fixable=True,
             is_persistent=False,
             severity=ir.IssueSeverity.ERROR,
-            translation_key="wmbus_wrong_key",
+            translation_key=(
+                WRONG_KEY_HTTP_TRANSLATION
+                if self.connection.transport is Transport.HTTP
+                else WRONG_KEY_TRANSLATION
+            ),
             translation_placeholders={"meter": meter.title, "meter_id": meter.settings.meter_id},
             data={
                 "entry_id": self.config_entry.entry_id,
