@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 import shutil
+import tempfile
 from typing import Any
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.benext.bus.wmbus.config_text import http_shell_command
+from custom_components.benext.bus.wmbus.config_text import http_shell_command, token_file_text
 from custom_components.benext.const import DOMAIN
 from tests.wmbus_fixtures import WmbusFixture
 
@@ -70,15 +72,27 @@ async def async_post_with_wmbusmeters(
 ) -> None:
     """Let the real wmbusmeters decode `fixtures` and post each one through its `shell=` line.
 
-    `key` overrides the fixtures' own keys (a wrong key, say).
+    `key` overrides the fixtures' own keys (a wrong key, say). The token is in a token file
+    of mode 0600, as the set-up text asks.
     """
+    with tempfile.TemporaryDirectory(prefix="benext-wmbus-") as folder:
+        token_file = None
+        if token is not None:
+            token_file = Path(folder) / "token"
+            token_file.touch(mode=0o600)
+            token_file.write_text(token_file_text(token), encoding="utf-8")
+        shell = http_shell_command(url, None if token_file is None else str(token_file))
+        await _async_post_each(shell, fixtures, key)
+
+
+async def _async_post_each(shell: str, fixtures: Sequence[WmbusFixture], key: str | None) -> None:
     for fixture in fixtures:
         name, driver, meter_id, own_key = fixture.wmbusmeters_args
         process = await asyncio.create_subprocess_exec(
             WMBUSMETERS,
             "--format=json",
             "--ignoreduplicates=false",
-            f"--shell={http_shell_command(url, token)}",
+            f"--shell={shell}",
             fixture.telegram_hex,
             name,
             driver,

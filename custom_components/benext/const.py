@@ -83,3 +83,10 @@ DRIVER_AUTO: Final = "auto"
 WMBUS_MAX_BODY: Final = 256 * 1024
 # How long an id that no meter claims stays in the list of meters heard.
 WMBUS_HEARD_FOR: Final = timedelta(minutes=30)
+# At most this many unclaimed ids are listed as heard, and offered for discovery, per
+# installation: a busy street's meters (or invented ids) must not pile up.
+WMBUS_MAX_HEARD: Final = 50
+WMBUS_MAX_DISCOVERIES: Final = 50
+# At most this many fields a meter gains from its telegrams (each may become an entity);
+# BeNext's meters carry up to about 40.
+WMBUS_MAX_FIELDS: Final = 64

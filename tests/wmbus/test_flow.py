@@ -28,6 +28,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.benext.bus.wmbus.config_text import TOKEN_FILE
 from custom_components.benext.const import DOMAIN, SUBENTRY_WMBUS_METER
 from custom_components.benext.domain.roles import Role
 from tests import setup_integration
@@ -245,8 +246,13 @@ async def test_meter_added_with_its_wmbusmeters_lines(
     assert f"key={MULTICAL21_KEY}" in lines
     assert "driver=multical21" in lines
     shell = next(line for line in lines if line.startswith("shell="))
-    assert f"'Authorization: Bearer {TOKEN}'" in shell
+    # The token is read from its file: it is never on curl's command line.
+    assert TOKEN not in shell
+    assert f"-H '@{TOKEN_FILE}'" in shell
     assert shell.endswith(f"/api/webhook/{WEBHOOK_ID}'")
+    token_file_line = lines.index(f"# {TOKEN_FILE}")
+    assert lines[token_file_line + 1] == f"Authorization: Bearer {TOKEN}"
+    assert placeholders(result)["token_file"] == TOKEN_FILE
 
     result = await configure_meter_flow(hass, result, {})
     await hass.async_block_till_done()
@@ -279,18 +285,31 @@ def save_pasted_config(text: str, root: Path) -> None:
     path: Path | None = None
     for line in text.splitlines():
         if line.startswith("# /"):
-            path = root / line.removeprefix("# /")
+            path = Path(line.removeprefix("# "))
+            if not path.is_relative_to(root):
+                path = root / line.removeprefix("# /")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("", encoding="utf-8")
+            path.chmod(0o600)  # as the text asks of the token file
         elif path is not None:
             with path.open("a", encoding="utf-8") as file:
                 file.write(line + "\n")
 
 
 async def test_shown_lines_make_wmbusmeters_post_to_the_installation(
-    hass: HomeAssistant, hass_client_no_auth: ClientFactory, tmp_path: Path
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Pasted into wmbusmeters as shown, the lines bring the meter's values."""
+    """Pasted into wmbusmeters as shown, the lines bring the meter's values.
+
+    The token file is in the test's folder instead of /etc, which the test cannot write.
+    """
+    monkeypatch.setattr(
+        "custom_components.benext.wmbus.flow.TOKEN_FILE",
+        str(tmp_path / "etc" / "wmbusmeters.benext-token"),
+    )
     entry = wmbus_entry([])
     assert await setup_integration(hass, entry)
     client = await hass_client_no_auth()
@@ -657,7 +676,8 @@ async def test_wrong_key_repair(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.is_fixable
-    assert issue.translation_key == "wmbus_wrong_key"
+    # With HTTP push the text says the key must be changed in the user's wmbusmeters too.
+    assert issue.translation_key == "wmbus_wrong_key_http"
     assert issue.translation_placeholders == {
         "meter": "cold_water · wM-Bus 76348799",
         "meter_id": "76348799",
@@ -717,3 +737,17 @@ async def test_wrong_key_issue_goes_when_telegrams_decrypt(
 
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert value_of(hass, "meter_76348799", "total_m3") == "6.408"
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_wrong_key_text_for_http_push_names_the_own_wmbusmeters(language: str) -> None:
+    """The HTTP push repair asks for the key in the user's wmbusmeters too, in every language;
+    otherwise it is the managed mode's text."""
+    folder = Path(__file__).parents[2] / "custom_components" / "benext" / "translations"
+    issues = json.loads((folder / f"{language}.json").read_text(encoding="utf-8"))["issues"]
+    managed = issues["wmbus_wrong_key"]["fix_flow"]["step"]["key"]["description"]
+    http = issues["wmbus_wrong_key_http"]["fix_flow"]["step"]["key"]["description"]
+    assert http.startswith(managed)
+    assert "wmbusmeters" in http.removeprefix(managed)
+    assert "`key=`" in http
+    assert issues["wmbus_wrong_key_http"]["title"] == issues["wmbus_wrong_key"]["title"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+import stat
 import time
 
 from homeassistant.config_entries import ConfigEntryState
@@ -66,6 +67,9 @@ async def test_managed_wmbusmeters_decodes_for_the_installation(
     assert await wait_for_state(hass, HEAT, "status") == "ok"
 
     config = tmp_path / ".storage" / DOMAIN / entry.entry_id
+    # The folder of the installations' keys, and each one's own: owner only.
+    assert stat.S_IMODE(config.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(config.stat().st_mode) == 0o700
     meter_files = list((config / "etc" / "wmbusmeters.d").iterdir())
     assert len(meter_files) == 3
     assert all(f.stat().st_mode & 0o077 == 0 for f in meter_files)
@@ -90,6 +94,8 @@ async def test_wrong_key_raises_a_repair_issue(hass: HomeAssistant, tmp_path: Pa
         await asyncio.sleep(0.05)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
+    # Home Assistant runs this wmbusmeters: the key is changed in one place.
+    assert issue.translation_key == "wmbus_wrong_key"
     assert issue.translation_placeholders == {
         "meter": f"cold_water · wM-Bus {wrong.meter_id}",
         "meter_id": wrong.meter_id,

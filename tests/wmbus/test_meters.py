@@ -12,6 +12,7 @@ from homeassistant.util.unit_conversion import EnergyConverter
 import pytest
 
 from custom_components.benext.const import DOMAIN
+from custom_components.benext.wmbus.descriptions import _battery_volts
 from tests import setup_integration
 from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture, fixture_id
 from tests.wmbus_helpers import ClientFactory, endpoint_url, meter_of, state_of
@@ -77,3 +78,19 @@ async def test_auto_driver_meter_shows_its_kind_once_heard(
     assert stored["detected_driver"] == "multical21"
     assert "total_m3" in stored["fields"]
     assert entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    ("text", "volts"),
+    [
+        ("BATTERY_330", 3.3),
+        ("BATTERY_3\u00b30", None),
+        ("BATTERY_\u0663\u0663\u0660", None),
+        ("BATTERY_", None),
+        ("OK", None),
+        (None, None),
+    ],
+)
+def test_battery_volts(text: str | None, volts: float | None) -> None:
+    """Only ASCII digits are a battery voltage; anything else is no value, never an error."""
+    assert _battery_volts(text) == volts

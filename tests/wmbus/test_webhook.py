@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 import json
@@ -10,7 +11,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import MAX_LENGTH_STATE_STATE, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -19,7 +20,13 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.benext.const import DOMAIN, WMBUS_MAX_BODY
+from custom_components.benext.const import (
+    DOMAIN,
+    WMBUS_MAX_BODY,
+    WMBUS_MAX_DISCOVERIES,
+    WMBUS_MAX_FIELDS,
+    WMBUS_MAX_HEARD,
+)
 from tests import setup_integration
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, meter_of, state_of
@@ -104,6 +111,99 @@ async def test_oversized_body(hass: HomeAssistant, client: TestClient[Any, Any])
     body = json.dumps([telegram(21.0, "2026-11-22T10:01:00Z")] * 2000)
     assert len(body) > WMBUS_MAX_BODY
     assert await post(client, body) == f"413 body over {WMBUS_MAX_BODY} bytes"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+async def raw_post(
+    client: TestClient[Any, Any], parts: list[bytes], headers: dict[str, bytes] | None = None
+) -> str:
+    """Post the body `parts` over a raw socket, each in its own segment after a pause."""
+    url = client.make_url(ENDPOINT)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    lines = {
+        b"Host": f"{url.host}:{url.port}".encode(),
+        b"Authorization": AUTH["Authorization"].encode(),
+        b"Content-Type": b"application/json",
+        b"Content-Length": str(sum(map(len, parts))).encode(),
+        b"Connection": b"close",
+        **{name.encode(): value for name, value in (headers or {}).items()},
+    }
+    head = b"".join(name + b": " + value + b"\r\n" for name, value in lines.items())
+    writer.write(b"POST " + ENDPOINT.encode() + b" HTTP/1.1\r\n" + head + b"\r\n")
+    await writer.drain()
+    for part in parts:
+        await asyncio.sleep(0.05)
+        writer.write(part)
+        await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    reason = rest.partition(b"\r\n\r\n")[2].decode().strip()
+    return f"{status_line.split()[1].decode()} {reason}"
+
+
+def telegrams_of_size(size: int) -> list[dict[str, Any]]:
+    """Distinct telegrams of the meter, a second apart, about `size` bytes of JSON in all."""
+    one = len(json.dumps(telegram(20.015, "2026-11-22T10:00:00Z"))) + 2
+    return [
+        telegram(20.015, f"2026-11-22T11:{second // 60:02d}:{second % 60:02d}Z")
+        for second in range(size // one)
+    ]
+
+
+async def test_body_in_several_segments_is_read_whole(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A body that arrives in pieces, with pauses between them, is read to its end."""
+    body = json.dumps(telegram(20.1, "2026-11-22T10:01:00Z")).encode()
+    parts = [body[:10], body[10:100], body[100:]]
+    assert await raw_post(client, parts) == "200 accepted: 1"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.1"
+
+
+async def test_large_body_under_the_cap_is_read_whole(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """About 200 KiB of telegrams, from aiohttp in pieces and from the real curl, are all taken."""
+    several = telegrams_of_size(200 * 1024)
+    body = json.dumps(several).encode()
+    assert 190 * 1024 < len(body) <= WMBUS_MAX_BODY
+    pieces = [body[start : start + 64 * 1024] for start in range(0, len(body), 64 * 1024)]
+    assert await raw_post(client, pieces) == f"200 accepted: {len(several)}"
+
+    later = [{**value, "timestamp": value["timestamp"].replace("T11", "T12")} for value in several]
+    process = await asyncio.create_subprocess_exec(
+        "curl",
+        *("-sS", "-m", "20", "-X", "POST", "-H", "Content-Type: application/json"),
+        *("-H", f"Authorization: {AUTH['Authorization']}", "--data-binary", "@-"),
+        str(client.make_url(ENDPOINT)),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    answer, _ = await asyncio.wait_for(process.communicate(json.dumps(later).encode()), 20)
+    assert answer.decode().strip() == f"accepted: {len(later)}"
+
+
+async def test_deeply_nested_body_is_refused(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A body nested deeper than the JSON decoder goes is not JSON, not a server error."""
+    assert await post(client, "[" * 100_000) == "400 not JSON"
+    assert await post(client, "[" * 100_000 + "]" * 100_000) == "400 not JSON"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.015"
+
+
+async def test_token_with_other_than_ascii_is_refused(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """An Authorization header in UTF-8 is not the token: 401, not a server error."""
+    body = json.dumps(telegram(21.0, "2026-11-22T10:01:00Z")).encode()
+    for given in ("Bearer s3cr\u00e9t-token", "Bearer \u20ac", f"Bearer {TOKEN}\u00e9"):
+        answer = await raw_post(client, [body], {"Authorization": given.encode()})
+        assert answer == "401 missing or wrong bearer token"
     await hass.async_block_till_done()
     assert volume(hass) == "20.015"
 
@@ -255,3 +355,113 @@ async def test_meters_heard_long_ago_are_forgotten(
     assert await post(client, second) == "200 unknown_meter: 1"
 
     assert list(coordinator.heard) == ["87654321"]
+
+
+async def test_bad_field_skips_that_field_only(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A field that holds the wrong kind of value is skipped; the telegram's others are shown."""
+    room = WMBUS_FIXTURES[10]  # Elvaco CMa12w, battery "BATTERY_330"
+    assert await setup_integration(hass, wmbus_entry([meter_of(WATER), meter_of(room)]))
+    client = await hass_client_no_auth()
+    with caplog.at_level(logging.WARNING):
+        bad_water = telegram(
+            20.5,
+            "2026-11-22T10:00:00Z",
+            flow_temperature_c="warm",
+            external_temperature_c="7",
+            max_flow_m3h=[1],
+            status=7,
+            time_leaking=3,
+        )
+        bad_room = {
+            **room.expected,
+            "battery": "BATTERY_3\u00b30",
+            "status": {"nested": "OK"},
+            "current_temperature_c": 21.5,
+            "timestamp": "2026-11-22T10:00:00Z",
+        }
+        assert await post(client, [bad_water, bad_room]) == "200 accepted: 2"
+        await hass.async_block_till_done()
+        numeric_battery = {**bad_room, "battery": 330, "timestamp": "2026-11-22T10:01:00Z"}
+        assert await post(client, numeric_battery) == "200 accepted: 1"
+        await hass.async_block_till_done()
+
+    assert volume(hass) == "20.5"
+    temperature = state_of(hass, "sensor", room.meter_id, "current_temperature_c")
+    assert temperature is not None
+    assert temperature.state == "21.5"
+    average = state_of(hass, "sensor", room.meter_id, "average_temperature_1h_c")
+    assert average is not None
+    assert average.state == "23.28"
+    for key in ("flow_temperature_c", "external_temperature_c", "max_flow_m3h"):
+        assert state_of(hass, "sensor", WATER.meter_id, key) is None
+    battery = state_of(hass, "sensor", room.meter_id, "battery")
+    assert battery is not None
+    assert battery.state == STATE_UNAVAILABLE  # no readable value yet
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "Traceback" not in caplog.text
+
+
+async def test_unknown_ids_are_offered_up_to_a_cap(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A thousand invented ids start no more than the cap of discoveries, logged once."""
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.buses["wmbus"]
+    with caplog.at_level(logging.WARNING):
+        for batch in range(4):
+            strangers = [
+                {**telegram(1.0, "2026-11-22T10:01:00Z"), "id": f"{10_000_000 + batch * 250 + n}"}
+                for n in range(250)
+            ]
+            assert await post(client, strangers) == "200 unknown_meter: 250"
+        await hass.async_block_till_done()
+
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == WMBUS_MAX_DISCOVERIES
+    assert len(coordinator.heard) == WMBUS_MAX_HEARD
+    assert caplog.text.count("no more are offered") == 1
+    assert caplog.text.count("only the first are listed") == 1
+    # A meter listed already is still heard anew.
+    first = {**telegram(1.0, "2026-11-22T10:02:00Z"), "id": "10000000", "rssi_dbm": -60}
+    assert await post(client, first) == "200 unknown_meter: 1"
+    assert coordinator.heard["10000000"].rssi_dbm == -60
+
+
+async def test_invented_fields_are_capped(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A telegram with 300 invented fields gives the meter no more than the cap of fields."""
+    invented = {f"invented_{n:03d}_c": n for n in range(300)}
+    with caplog.at_level(logging.WARNING):
+        for minute in (1, 2):
+            later = telegram(20.1, f"2026-11-22T10:0{minute}:00Z", **invented)
+            assert await post(client, later) == "200 accepted: 1"
+            await hass.async_block_till_done()
+
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    subentry = entry.subentries[f"meter_{WATER.meter_id}"]
+    assert len(subentry.data["fields"]) == WMBUS_MAX_FIELDS
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    invented_entities = [e for e in entities if "_invented_" in e.unique_id]
+    assert 0 < len(invented_entities) < WMBUS_MAX_FIELDS
+    assert caplog.text.count(f"sends more than {WMBUS_MAX_FIELDS} fields") == 1
+    assert volume(hass) == "20.1"
+
+
+async def test_long_status_is_shortened(
+    hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A status text over 255 characters is shown cut short, not refused on every telegram."""
+    status = " ".join(f"FLAG_{n:03d}" for n in range(40))
+    assert len(status) > MAX_LENGTH_STATE_STATE
+    with caplog.at_level(logging.WARNING):
+        for minute in (1, 2):
+            later = telegram(20.5, f"2026-11-22T10:0{minute}:00Z", status=status)
+            assert await post(client, later) == "200 accepted: 1"
+            await hass.async_block_till_done()
+    shown = state_of(hass, "sensor", WATER.meter_id, "status")
+    assert shown is not None
+    assert len(shown.state) == MAX_LENGTH_STATE_STATE
+    assert shown.state == status[: MAX_LENGTH_STATE_STATE - 1] + "\u2026"
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

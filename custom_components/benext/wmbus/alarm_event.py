@@ -61,7 +61,7 @@ class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         values = reading.values
-        if (status := values.get("status")) is None:
+        if not isinstance(status := values.get("status"), str):
             return False
         raised = water_alarms(values[DRIVER_FIELD], status)
         active = sorted(alarm.value for alarm in raised)

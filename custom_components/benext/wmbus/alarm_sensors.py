@@ -64,7 +64,7 @@ class WmbusAlarmSensor(MeterReadingEntity[WmbusCoordinator], BinarySensorEntity)
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         values = reading.values
-        if (status := values.get("status")) is None:
+        if not isinstance(status := values.get("status"), str):
             return False
         raised = self.alarm in water_alarms(values[DRIVER_FIELD], status)
         duration = alarm_duration(values, self.alarm) if raised else None

@@ -16,10 +16,18 @@ from homeassistant.helpers import discovery_flow, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 
-from ..bus.connection import BusConnection
+from ..bus.connection import BusConnection, Transport
 from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
 from ..bus.wmbus.units import field_unit
-from ..const import DOMAIN, LOGGER, REACHABILITY_INTERVAL, WMBUS_HEARD_FOR
+from ..const import (
+    DOMAIN,
+    LOGGER,
+    REACHABILITY_INTERVAL,
+    WMBUS_HEARD_FOR,
+    WMBUS_MAX_DISCOVERIES,
+    WMBUS_MAX_FIELDS,
+    WMBUS_MAX_HEARD,
+)
 from ..coordinator import BusCoordinator, MeterReading
 from ..domain.physical_bounds import HEAT_COST_UNITS_MAX_PER_HOUR, MAX_RISE_PER_HOUR_BY_UNIT
 from .settings import WmbusMeterSettings
@@ -31,6 +39,9 @@ RSSI_FIELD = "rssi_dbm"
 DRIVER_FIELD = "driver"
 # The repair issue of a meter whose key does not decrypt its telegrams, by subentry id.
 WRONG_KEY_ISSUE = "wmbus_wrong_key_"
+# Its text: with HTTP push the key must also be changed in the user's own wmbusmeters.
+WRONG_KEY_TRANSLATION = "wmbus_wrong_key"
+WRONG_KEY_HTTP_TRANSLATION = "wmbus_wrong_key_http"
 
 
 class TelegramOutcome(StrEnum):
@@ -69,6 +80,8 @@ class WmbusMeter:
     # Built once and shared by the meter's entities: a block of flats has thousands.
     device_info: DeviceInfo | None = None
     wrong_key: bool = False
+    # Whether its telegrams carried more fields than a meter may gain (logged once).
+    fields_capped: bool = False
 
     @property
     def wrong_key_issue_id(self) -> str:
@@ -111,6 +124,8 @@ class WmbusCoordinator(BusCoordinator):
         self.on_meter_widened: Callable[[WmbusMeter], None] | None = None
         self._entity_adders: list[Callable[[WmbusMeter], None]] = []
         self._discovered: set[str] = set()
+        self._heard_capped = False
+        self._discoveries_capped = False
         self.started_at = dt_util.utcnow()
 
     @property
@@ -215,12 +230,25 @@ class WmbusCoordinator(BusCoordinator):
 
     def _widen(self, meter: WmbusMeter, telegram: WmbusTelegram) -> None:
         settings = meter.settings
-        heard = {*telegram.values, *telegram.texts}
+        known = set(settings.fields)
+        heard = [*telegram.values, *telegram.texts]
         if telegram.rssi_dbm is not None:
-            heard.add(RSSI_FIELD)
-        if heard.issubset(settings.fields) and settings.detected_driver == telegram.driver:
+            heard.append(RSSI_FIELD)
+        new = [name for name in heard if name not in known]
+        room = max(WMBUS_MAX_FIELDS - len(known), 0)
+        if len(new) > room:
+            if not meter.fields_capped:
+                meter.fields_capped = True
+                LOGGER.warning(
+                    "%s (meter %s) sends more than %s fields; the rest are not shown",
+                    meter.title,
+                    settings.meter_id,
+                    WMBUS_MAX_FIELDS,
+                )
+            new = new[:room]
+        if not new and settings.detected_driver == telegram.driver:
             return
-        meter.settings = settings.with_heard(telegram.driver, heard)
+        meter.settings = settings.with_heard(telegram.driver, new)
         if settings.detected_driver != telegram.driver:
             meter.device_info = None
         # Stored first: the new entities' device info is read from the subentry.
@@ -236,14 +264,33 @@ class WmbusCoordinator(BusCoordinator):
             for meter_id, heard in self.heard.items()
             if now - heard.heard_at <= WMBUS_HEARD_FOR
         }
-        self.heard[telegram.meter_id] = WmbusMeterFound(
-            meter_id=telegram.meter_id,
-            driver=telegram.driver,
-            media=telegram.media,
-            rssi_dbm=telegram.rssi_dbm,
-            heard_at=now,
-        )
+        if telegram.meter_id in self.heard or len(self.heard) < WMBUS_MAX_HEARD:
+            self.heard[telegram.meter_id] = WmbusMeterFound(
+                meter_id=telegram.meter_id,
+                driver=telegram.driver,
+                media=telegram.media,
+                rssi_dbm=telegram.rssi_dbm,
+                heard_at=now,
+            )
+        elif not self._heard_capped:
+            self._heard_capped = True
+            LOGGER.warning(
+                "%s hears more than %s wM-Bus meters that no meter claims; "
+                "only the first are listed",
+                self.config_entry.title,
+                WMBUS_MAX_HEARD,
+            )
         if telegram.meter_id in self._discovered:
+            return
+        if len(self._discovered) >= WMBUS_MAX_DISCOVERIES:
+            if not self._discoveries_capped:
+                self._discoveries_capped = True
+                LOGGER.warning(
+                    "%s offered %s wM-Bus meters for discovery; no more are offered "
+                    "until it is reloaded (add others by their id)",
+                    self.config_entry.title,
+                    WMBUS_MAX_DISCOVERIES,
+                )
             return
         self._discovered.add(telegram.meter_id)
         LOGGER.info(
@@ -294,7 +341,11 @@ class WmbusCoordinator(BusCoordinator):
             is_fixable=True,
             is_persistent=False,
             severity=ir.IssueSeverity.ERROR,
-            translation_key="wmbus_wrong_key",
+            translation_key=(
+                WRONG_KEY_HTTP_TRANSLATION
+                if self.connection.transport is Transport.HTTP
+                else WRONG_KEY_TRANSLATION
+            ),
             translation_placeholders={"meter": meter.title, "meter_id": meter.settings.meter_id},
             data={
                 "entry_id": self.config_entry.entry_id,

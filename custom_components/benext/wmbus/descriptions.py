@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+import re
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfElectricPotential, UnitOfEnergy
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    EntityCategory,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+)
 
 from ..bus.wmbus.axioma import HeatMeterState, axioma_status
 from ..bus.wmbus.dates import meter_date, meter_datetime
@@ -22,6 +28,7 @@ from .settings import WmbusMeterSettings
 
 STATUS_FIELD = "status"
 BATTERY_FIELD = "battery"
+BATTERY_DIGITS = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,13 +149,26 @@ AMOUNT_CLASSES = frozenset(
 )
 
 
+def _text(values: Values, field: str) -> str | None:
+    """A text field's value; None when the telegram carried something else in its place."""
+    value = values.get(field)
+    return value if isinstance(value, str) else None
+
+
+def _shortened(text: str | None) -> str | None:
+    """A text as a state, which may be at most 255 characters: a longer one is cut short."""
+    if text is None or len(text) <= MAX_LENGTH_STATE_STATE:
+        return text
+    return text[: MAX_LENGTH_STATE_STATE - 1] + "\u2026"
+
+
 def _heat_meter_state(values: Values) -> str | None:
-    status = axioma_status(values.get(STATUS_FIELD, ""))
+    status = axioma_status(_text(values, STATUS_FIELD) or "")
     return status.state.value if status is not None else None
 
 
 def _heat_meter_code(values: Values) -> Mapping[str, Any]:
-    status = axioma_status(values.get(STATUS_FIELD, ""))
+    status = axioma_status(_text(values, STATUS_FIELD) or "")
     if status is None:
         return {}
     return {
@@ -180,7 +200,7 @@ METER_STATUS = WmbusSensorDescription(
     translation_key="meter_status",
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
-    value_fn=lambda values: values.get(STATUS_FIELD),
+    value_fn=lambda values: _shortened(_text(values, STATUS_FIELD)),
 )
 BATTERY_VOLTAGE = WmbusSensorDescription(
     key=BATTERY_FIELD,
@@ -189,7 +209,7 @@ BATTERY_VOLTAGE = WmbusSensorDescription(
     state_class=SensorStateClass.MEASUREMENT,
     native_unit_of_measurement=UnitOfElectricPotential.VOLT,
     entity_category=EntityCategory.DIAGNOSTIC,
-    value_fn=lambda values: _battery_volts(values.get(BATTERY_FIELD)),
+    value_fn=lambda values: _battery_volts(_text(values, BATTERY_FIELD)),
 )
 
 
@@ -231,7 +251,7 @@ def _named(name: str, named: Named) -> WmbusSensorDescription:
         entity_registry_enabled_default=named.enabled,
         value_fn=lambda values: values.get(name),
         attributes_fn=(
-            (lambda values: _date_attribute(values.get(date_field)))
+            (lambda values: _date_attribute(_text(values, date_field)))
             if date_field is not None
             else None
         ),
@@ -272,4 +292,5 @@ def _battery_volts(text: str | None) -> float | None:
     if text is None or not text.startswith("BATTERY_"):
         return None
     digits = text.removeprefix("BATTERY_")
-    return int(digits) / 100 if digits.isdigit() else None
+    # Not str.isdigit: it takes "³" and other digits that int() refuses.
+    return int(digits) / 100 if BATTERY_DIGITS.fullmatch(digits) else None

@@ -21,7 +21,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from ..bus.connection import DEFAULT_WMBUS_RADIO, Bus, BusConnection, Transport
-from ..bus.wmbus.config_text import MeterLine, setup_text
+from ..bus.wmbus.config_text import TOKEN_FILE, MeterLine, setup_text
 from ..bus.wmbus.drivers import SELECTABLE_DRIVERS, driver_info
 from ..const import (
     CONF_DRIVER,
@@ -181,6 +181,7 @@ def endpoint_setup_text(
             )
             for meter in meters
         ],
+        token_file=TOKEN_FILE,
     )
 
 
@@ -267,7 +268,8 @@ class WmbusMeterSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="wmbus_config",
             description_placeholders={
-                "config": endpoint_setup_text(self.hass, connection, [settings])
+                "config": endpoint_setup_text(self.hass, connection, [settings]),
+                "token_file": TOKEN_FILE,
             },
         )
 

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
 from ..bus.connection import DEFAULT_WMBUS_RADIO, Bus, BusConnection, Transport
-from ..bus.wmbus.config_text import MeterLine
+from ..bus.wmbus.config_text import MeterLine, make_private_dir
 from ..bus.wmbus.drivers import driver_info
 from ..bus.wmbus.log_lines import undecryptable_meter_id
 from ..bus.wmbus.process import ManagedSettings, WmbusmetersRunner, find_wmbusmeters
@@ -99,6 +99,9 @@ async def async_start_wmbus(
         if (meter_id := undecryptable_meter_id(line)) is not None:
             coordinator.async_note_undecryptable(meter_id)
 
+    # The folder of every installation's managed configuration (keys in it): owner only.
+    config_dir = Path(hass.config.path(".storage", DOMAIN, entry.entry_id))
+    await hass.async_add_executor_job(make_private_dir, config_dir.parent)
     runner = WmbusmetersRunner(
         ManagedSettings(
             program=program,
@@ -112,7 +115,7 @@ async def async_start_wmbus(
                 )
                 for meter in coordinator.meters.values()
             ),
-            config_dir=Path(hass.config.path(".storage", DOMAIN, entry.entry_id)),
+            config_dir=config_dir,
         ),
         take,
         on_log_line=read_log,

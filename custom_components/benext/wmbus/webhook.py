@@ -55,8 +55,8 @@ async def async_handle_post(
         return _answer(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer token")
     if (request.content_length or 0) > WMBUS_MAX_BODY:
         return _answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body over {WMBUS_MAX_BODY} bytes")
-    body = await request.content.read(WMBUS_MAX_BODY + 1)
-    if len(body) > WMBUS_MAX_BODY:
+    body = await _async_read_body(request)
+    if body is None:
         return _answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body over {WMBUS_MAX_BODY} bytes")
     try:
         values = parse_body(body.decode("utf-8"))
@@ -71,9 +71,24 @@ async def async_handle_post(
     )
 
 
+async def _async_read_body(request: web.Request) -> bytes | None:
+    """The whole body, however many segments it arrives in; None when it is over the cap."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(WMBUS_MAX_BODY + 1 - size):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > WMBUS_MAX_BODY:
+            return None
+    return b"".join(chunks)
+
+
 def _bearer_matches(request: web.Request, token: str) -> bool:
     scheme, _, given = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
-    return scheme.lower() == "bearer" and compare_digest(given.strip(), token)
+    # Compared as bytes: a header with other than ASCII is simply not the token.
+    return scheme.lower() == "bearer" and compare_digest(
+        given.strip().encode("utf-8", "surrogateescape"), token.encode("utf-8")
+    )
 
 
 def _answer(status: HTTPStatus, reason: str) -> web.Response:

@@ -22,6 +22,7 @@ from custom_components.benext.bus.wmbus.config_text import (
     http_shell_command,
     meter_file,
     setup_text,
+    token_file_text,
     write_config,
 )
 from tests.peers import LOOPBACK, free_port
@@ -124,11 +125,12 @@ def test_http_shell_command() -> None:
         "curl -sS -m 10 -X POST -H 'Content-Type: application/json' "
         "--data-binary \"$METER_JSON\" 'http://192.168.1.10:8123/api/webhook/abc'"
     )
-    assert http_shell_command(url, "tok.en") == (
+    assert http_shell_command(url, "/etc/wmbusmeters.benext-token") == (
         "curl -sS -m 10 -X POST -H 'Content-Type: application/json' "
-        "-H 'Authorization: Bearer tok.en' "
+        "-H '@/etc/wmbusmeters.benext-token' "
         "--data-binary \"$METER_JSON\" 'http://192.168.1.10:8123/api/webhook/abc'"
     )
+    assert token_file_text("tok.en") == "Authorization: Bearer tok.en\n"
 
 
 @pytest.mark.parametrize(
@@ -141,13 +143,20 @@ def test_http_shell_command() -> None:
     ids=["fixture", "awkward", "no-token"],
 )
 async def test_shell_line_posts_the_exact_json(
-    endpoint: Endpoint, meter_json: str, token: str | None
+    endpoint: Endpoint, meter_json: str, token: str | None, tmp_path: Path
 ) -> None:
-    """/bin/sh runs the line as wmbusmeters does: the endpoint gets METER_JSON and the token."""
+    """/bin/sh runs the line as wmbusmeters does: the endpoint gets METER_JSON and the token,
+    which curl read from the token file and which is on no command line."""
+    token_file = None
+    if token is not None:
+        token_file = str(tmp_path / "token file 'x' $HOME")
+        Path(token_file).write_text(token_file_text(token), encoding="utf-8")
+    command = http_shell_command(endpoint.url, token_file)
+    assert token is None or token not in command
     process = await asyncio.create_subprocess_exec(
         "/bin/sh",
         "-c",
-        http_shell_command(endpoint.url, token),
+        command,
         env={"PATH": os.environ["PATH"], "METER_JSON": meter_json},
     )
     assert await process.wait() == 0
@@ -162,11 +171,16 @@ def files_of_setup_text(text: str, root: Path) -> None:
     """Write the pasted setup where wmbusmeters looks for it under `root`."""
     for section in text.split("\n\n"):
         header = section.split("\n", 1)[0]
-        assert header.startswith("# /etc/")
-        path = root / header.removeprefix("# /")
+        assert header.startswith("# /")
+        path = Path(header.removeprefix("# "))
+        if not path.is_relative_to(root):
+            assert header.startswith("# /etc/")
+            path = root / header.removeprefix("# /")
         path.parent.mkdir(parents=True, exist_ok=True)
-        # The header line is pasted along: it is a comment to wmbusmeters.
+        # The header line is pasted along: a comment to wmbusmeters, and a line without a
+        # colon, which curl does not send, in the token file.
         path.write_text(section.rstrip("\n") + "\n", encoding="utf-8")
+        path.chmod(0o600)
 
 
 def test_setup_text_lists_each_file_under_its_path() -> None:
@@ -180,7 +194,13 @@ def test_setup_text_lists_each_file_under_its_path() -> None:
 
     assert text == (
         "# /etc/wmbusmeters.conf\n"
-        + conf_file("auto:c1", http_shell_command("http://ha.local:8123/api/webhook/x", "tok"))
+        + conf_file(
+            "auto:c1",
+            http_shell_command(
+                "http://ha.local:8123/api/webhook/x", "/etc/wmbusmeters.benext-token"
+            ),
+        )
+        + "\n# /etc/wmbusmeters.benext-token\nAuthorization: Bearer tok\n"
         + "\n# /etc/wmbusmeters.d/benext_76348799\n"
         + meter_file(meter_line(MULTICAL21))
         + "\n# /etc/wmbusmeters.d/benext_29481002\n"
@@ -193,10 +213,17 @@ async def test_pasted_setup_posts_decoded_telegrams(endpoint: Endpoint, tmp_path
     program = shutil.which("wmbusmeters")
     assert program is not None, "wmbusmeters is part of the test set-up (scripts/lib/toolchain.sh)"
     fixtures = [MULTICAL21, QUALCOSONIC]
+    token_file = tmp_path / "etc" / "wmbusmeters.benext-token"
     text = setup_text(
-        endpoint.url, AWKWARD_TOKEN, "stdin:hex", [meter_line(fixture) for fixture in fixtures]
+        endpoint.url,
+        AWKWARD_TOKEN,
+        "stdin:hex",
+        [meter_line(fixture) for fixture in fixtures],
+        token_file=str(token_file),
     )
+    assert AWKWARD_TOKEN not in text.split("\n\n")[0]  # not in the conf file's shell= line
     files_of_setup_text(text, tmp_path)
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
 
     process = await asyncio.create_subprocess_exec(
         program,
@@ -250,7 +277,9 @@ def test_values_cannot_add_lines() -> None:
     with pytest.raises(ValueError, match="URL"):
         http_shell_command("http://x/\nshell=touch /tmp/owned", None)
     with pytest.raises(ValueError, match="token"):
-        http_shell_command("http://x/", "tok\nshell=touch /tmp/owned")
+        token_file_text("tok\nshell=touch /tmp/owned")
+    with pytest.raises(ValueError, match="token file"):
+        http_shell_command("http://x/", "/etc/tok\nshell=touch /tmp/owned")
 
 
 def mode(path: Path) -> int:

@@ -290,3 +290,26 @@ def test_body_that_is_not_json_objects(text: str) -> None:
     # ValueError is the API (json.JSONDecodeError is one); the messages are json's own.
     with pytest.raises(ValueError):  # noqa: PT011
         parse_body(text)
+
+
+def test_text_where_a_number_belongs_is_skipped() -> None:
+    """A text under a field named by its unit is no value; the telegram's others are kept."""
+    value = {
+        **WMBUS_FIXTURES[1].expected,
+        "flow_temperature_c": "warm",
+        "total_m3": "20.015",
+        "max_flow_m3h": [0.3],
+    }
+    telegram = parse_telegram(value)
+    assert "flow_temperature_c" not in telegram.values
+    assert "flow_temperature_c" not in telegram.texts
+    assert "total_m3" not in {**telegram.values, **telegram.texts}
+    assert "max_flow_m3h" not in {**telegram.values, **telegram.texts}
+    assert telegram.values["external_temperature_c"] == 3
+    assert telegram.texts["status"] == "OK"
+
+
+def test_deeply_nested_body_is_no_json() -> None:
+    """JSON nested deeper than the decoder goes is a ValueError, not a RecursionError."""
+    with pytest.raises(ValueError, match="nested too deeply"):
+        parse_body("[" * 100_000)

@@ -19,6 +19,9 @@ import tempfile
 
 CONF_FILE = Path("etc/wmbusmeters.conf")
 METERS_DIR = Path("etc/wmbusmeters.d")
+# The file holding the bearer token as a curl header line, readable by wmbusmeters' user
+# only: the token is never on curl's command line, which every user can list.
+TOKEN_FILE = "/etc/wmbusmeters.benext-token"  # noqa: S105 -- a path, not a token
 NO_KEY = "NOKEY"
 
 _METER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -61,21 +64,27 @@ def _sh_quoted(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
-def http_shell_command(url: str, token: str | None) -> str:
+def http_shell_command(url: str, token_file: str | None) -> str:
     """The value of a `shell=` line that POSTs each telegram's JSON to `url` with curl.
 
     wmbusmeters runs it with /bin/sh -c and the telegram's JSON in the METER_JSON
-    environment variable; the URL and the bearer token are single-quoted, so the shell
-    expands nothing in them.
+    environment variable. The bearer token, when there is one, is read from `token_file`
+    (see token_file_text) with curl's `-H @file`, so it is never on a command line. The URL
+    and the file's path are single-quoted, so the shell expands nothing in them.
     """
     parts = [
         "curl -sS -m 10 -X POST",
         "-H " + _sh_quoted("Content-Type: application/json"),
     ]
-    if token is not None:
-        parts.append("-H " + _sh_quoted(f"Authorization: Bearer {_one_line('token', token)}"))
+    if token_file is not None:
+        parts.append("-H " + _sh_quoted("@" + _one_line("token file", token_file)))
     parts += ['--data-binary "$METER_JSON"', _sh_quoted(_one_line("URL", url))]
     return " ".join(parts)
+
+
+def token_file_text(token: str) -> str:
+    """The content of the token file: the Authorization header line curl sends."""
+    return f"Authorization: Bearer {_one_line('token', token)}\n"
 
 
 def conf_file(device: str, shell: str | None, *, log_to_stdout: bool = False) -> str:
@@ -115,14 +124,25 @@ def _unique_names(meters: Sequence[MeterLine]) -> None:
         raise ValueError("two wM-Bus meters share a wmbusmeters meter name")
 
 
-def setup_text(url: str, token: str | None, device: str, meters: Sequence[MeterLine]) -> str:
+def setup_text(
+    url: str,
+    token: str | None,
+    device: str,
+    meters: Sequence[MeterLine],
+    *,
+    token_file: str = TOKEN_FILE,
+) -> str:
     """The configuration a user pastes into their wmbusmeters for the HTTP push mode.
 
-    The conf file, with the `shell=` line that POSTs to `url`, then one meter file per
-    meter, each headed by a `# <path>` line (a comment, harmless if pasted along).
+    The conf file, with the `shell=` line that POSTs to `url`, the token file when there is
+    a token, then one meter file per meter, each headed by a `# <path>` line (a comment to
+    wmbusmeters; a line without a colon, which curl does not send, in the token file).
     """
     _unique_names(meters)
-    sections = [f"# /{CONF_FILE}\n" + conf_file(device, http_shell_command(url, token))]
+    shell = http_shell_command(url, None if token is None else token_file)
+    sections = [f"# /{CONF_FILE}\n" + conf_file(device, shell)]
+    if token is not None:
+        sections.append(f"# {_one_line('token file', token_file)}\n" + token_file_text(token))
     sections += [f"# /{METERS_DIR / meter.name}\n" + meter_file(meter) for meter in meters]
     return "\n".join(sections)
 
@@ -142,6 +162,14 @@ def _write_private(path: Path, content: str, scratch: Path) -> None:
 def _private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.chmod(0o700)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` readable by its owner only, or make it so (a folder made before).
+
+    BLOCKING: callers run it in an executor. Raises OSError when that fails.
+    """
+    _private_dir(path)
 
 
 def write_config(directory: Path, device: str, meters: Sequence[MeterLine]) -> Path:

@@ -17,6 +17,7 @@ import re
 from types import MappingProxyType
 
 from .drivers import canonical_driver
+from .units import field_unit
 
 # The keys around the meter's own fields. `stdin:jsonl` decoding (2.0.0, seen by running it)
 # adds "warning": "telegram only partially decoded (23 of 29 bytes)" and the telegram's hex
@@ -115,8 +116,13 @@ def parse_telegram(obj: object) -> WmbusTelegram:
         values=MappingProxyType(
             {key: number for key, value in fields.items() if (number := _number(value)) is not None}
         ),
+        # A text under a field named by its unit is a bad field, skipped: it is no number.
         texts=MappingProxyType(
-            {key: value for key, value in fields.items() if isinstance(value, str)}
+            {
+                key: value
+                for key, value in fields.items()
+                if isinstance(value, str) and field_unit(key) is None
+            }
         ),
         rssi_dbm=_number(obj.get("rssi_dbm")),
         error=error if isinstance(error, str) and error else None,
@@ -136,7 +142,10 @@ def parse_body(text: str) -> list[object]:
     values: list[object] = []
     position = 0
     while (start := NOT_WHITESPACE.search(text, position)) is not None:
-        value, position = decoder.raw_decode(text, start.start())
+        try:
+            value, position = decoder.raw_decode(text, start.start())
+        except RecursionError as err:
+            raise ValueError("JSON nested too deeply") from err
         if isinstance(value, list):
             values.extend(value)
         elif isinstance(value, dict):
