@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 import logging
@@ -23,11 +24,16 @@ REQUEST_TIMEOUT = 1.5
 _NEVER = 2**31
 
 
+# Set while one of our requests runs: pymodbus logs in the requesting task.
+_OUR_REQUEST: ContextVar[bool] = ContextVar("benext_modbus_request", default=False)
+
+
 class _NoResponseFilter(logging.Filter):
-    """Drop pymodbus's ERROR (with its frame dump) for a request nobody answered.
+    """Drop pymodbus's ERROR (with its frame dump) for a request of ours nobody answered.
 
     A read that gets no answer raises MeterReadError; the bus's owner logs it once, at
     the level it deserves (a scan's empty address is expected, a lost meter is not).
+    Other users of pymodbus in Home Assistant keep their log as it is.
     """
 
     def __init__(self) -> None:
@@ -36,6 +42,8 @@ class _NoResponseFilter(logging.Filter):
         self._dropped = False
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not _OUR_REQUEST.get():
+            return True
         message = record.getMessage()
         # pymodbus writes a message logged twice in a row as "Repeating....".
         if message.startswith("No response received after") or (
@@ -193,6 +201,7 @@ class ModbusBusClient:
         )
         self.counters.requests += 1
         self._waiting = True
+        ours = _OUR_REQUEST.set(True)
         try:
             response = await read(address, count=count, device_id=device_id)
         except ConnectionException as err:
@@ -212,6 +221,7 @@ class ModbusBusClient:
             raise MeterReadError(ReadFault.NO_ANSWER, f"address {device_id}: {err}") from err
         finally:
             self._waiting = False
+            _OUR_REQUEST.reset(ours)
         if response.isError():
             raise MeterReadError(
                 ReadFault.EXCEPTION,
