@@ -289,3 +289,47 @@ class P1SerialPeer(SerialPtyPair):
                 await asyncio.sleep(self.interval)
         finally:
             os.close(fd)
+
+
+class DroppingRtuOverTcpPeer:
+    """A transparent converter with several meters that closes the connection on a request.
+
+    Speaks raw Modbus RTU frames over TCP like FaultyRtuOverTcpPeer; a request for an
+    address in `drop_at` makes it close the socket instead of passing it on (as some
+    converters do when the line does not answer), and an address without a meter stays
+    silent.
+    """
+
+    def __init__(self, meters: list[SimulatedKwhMeter], drop_at: set[int] | None = None) -> None:
+        self.meters = {meter.device_id: FaultyRtuOverTcpPeer(meter) for meter in meters}
+        self.drop_at = set(drop_at or ())
+        self.connections = 0
+        self.port = free_port()
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, LOOPBACK, self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server.close_clients()
+            await self._server.wait_closed()
+            self._server = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                request = await reader.readexactly(8)
+                if request[0] in self.drop_at:
+                    break
+                if (meter := self.meters.get(request[0])) is not None and (
+                    frame := meter.answer(request)
+                ) is not None:
+                    writer.write(frame)
+                    await writer.drain()
+        except asyncio.IncompleteReadError, ConnectionError:
+            pass
+        finally:
+            writer.close()

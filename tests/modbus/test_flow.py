@@ -8,12 +8,15 @@ ventilation meters. Every meter is read before it is saved.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
+import logging
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_track_state_change_event
 from pymodbus.constants import ExcCodes
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -695,6 +698,71 @@ async def test_scan_range_must_not_be_reversed(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "scan"
     assert result["errors"] == {"last_address": "invalid_range"}
+
+
+async def test_scan_of_a_live_bus_disturbs_no_poll(
+    hass: HomeAssistant, start_bus: StartBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A scan shares the client with the polls: empty addresses drop no connection."""
+    server = await start_bus(
+        [*benext_meters(), _meter(MeterModel.INEPRO_PRO1, 16, 0x2201_A0B9, 7.0)]
+    )
+    # Polled every 3 s, and unavailable at the first failed poll.
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data={"modbus": {"transport": "tcp", "network": network(server.port)}},
+        options={"modbus_poll_interval": 3, "modbus_failed_polls": 1},
+        subentries_data=[
+            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
+            modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
+            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
+        ],
+    )
+    assert await setup_integration(hass, entry)
+    kwh_entities = [
+        "sensor.pv_modbus_2_energy_production",
+        "sensor.heat_pump_modbus_3_energy_consumption",
+        "sensor.ventilation_modbus_4_energy_consumption",
+    ]
+    states: list[str] = []
+
+    @callback
+    def seen(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None:
+            states.append(state.state)
+
+    unsubscribe = async_track_state_change_event(hass, kwh_entities, seen)
+    polled = len(server.meters[4].requests)
+    caplog.set_level(logging.WARNING, logger="pymodbus.logging")
+    caplog.set_level(logging.DEBUG, logger="custom_components.benext")
+    # 5..15 are empty: 5.5 s of silence, between two polls more unanswered requests in a
+    # row than pymodbus lets go by before it hangs up.
+    result = await _scan(hass, entry, 5, 16)
+    unsubscribe()
+
+    assert result["step_id"] == "scan_result"
+    assert [option["value"] for option in _options(result, "meters")] == ["16"]
+    # The polls went on meanwhile.
+    assert len(server.meters[4].requests) > polled
+    assert STATE_UNAVAILABLE not in states
+    for entity_id in kwh_entities:
+        assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.demo_home_rs485").state == STATE_ON
+    # Each empty address is one debug line, and pymodbus shows no error.
+    assert not [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+        and record.name.startswith(("pymodbus", "custom_components.benext"))
+    ]
+    empty = [
+        record
+        for record in caplog.records
+        if record.getMessage().startswith("Bus scan: nothing answers at address")
+    ]
+    assert [record.levelno for record in empty] == [logging.DEBUG] * 11
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_scan_cannot_connect(

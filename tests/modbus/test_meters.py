@@ -29,10 +29,12 @@ from simulated_home.kwh_meters import MeterModel, MeterReadings, SimulatedKwhMet
 from tests import setup_integration
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.peers import (
+    DroppingRtuOverTcpPeer,
     FaultyRtuOverTcpPeer,
     ModbusRtuPeer,
     ModbusTcpPeer,
     SerialPtyPair,
+    benext_meters,
     network,
 )
 
@@ -405,3 +407,83 @@ async def test_corrupt_replies_over_rtu_over_tcp(
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
         await good.stop()
+
+
+def _pymodbus_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("pymodbus") and record.levelno >= logging.ERROR
+    ]
+
+
+async def test_a_converter_that_drops_the_connection_for_one_meter(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only that meter is lost and backs off; the others are read every poll, the bus is up."""
+    meters = benext_meters()
+    converter = DroppingRtuOverTcpPeer(meters)
+    await converter.start()
+    entry = _installation(
+        {"transport": "rtu_over_tcp", "network": network(converter.port)},
+        modbus_meter_subentry("pv", 2, "eastron_sdm630"),
+        modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
+        modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
+    )
+    try:
+        assert await setup_integration(hass, entry)
+        heat_pump = "sensor.heat_pump_modbus_3_energy_consumption"
+        assert _state(hass, heat_pump).state == "3512.8"
+        converter.drop_at = {3}
+        ventilation = meters[2]
+
+        await _poll(hass, entry, 2)
+        assert _state(hass, heat_pump).state == "3512.8"
+        assert _state(hass, "binary_sensor.demo_home_rs485").state == STATE_ON
+        await _poll(hass, entry)
+        assert _state(hass, heat_pump).state == STATE_UNAVAILABLE
+        assert _state(hass, "binary_sensor.demo_home_rs485").state == STATE_ON
+        assert _state(hass, "sensor.ventilation_modbus_4_power").state == "42.5"
+        assert caplog.text.count("stopped answering at address 3") == 1
+
+        # Backed off like a silent meter: asked in polls 4, 6 and 10 only.
+        read_before = len(ventilation.requests)
+        ventilation.readings = replace(ventilation.readings, import_kwh=812.5)
+        await _poll(hass, entry, 8)
+        assert len(ventilation.requests) - read_before == 16
+        faults = entry.runtime_data.buses["modbus"].meters["meter_heat_pump"].faults
+        assert faults["no_answer"] == 3 + 3
+        assert _state(hass, "sensor.ventilation_modbus_4_energy_consumption").state == "812.5"
+        assert _state(hass, "sensor.pv_modbus_2_power_production").state == "2850.0"
+        assert _state(hass, "binary_sensor.demo_home_rs485").state == STATE_ON
+        assert not _pymodbus_errors(caplog)
+
+        converter.drop_at = set()
+        await _poll(hass, entry, 8)
+        assert _state(hass, heat_pump).state == "3512.8"
+        assert caplog.text.count("answers again at address 3") == 1
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await converter.stop()
+
+
+async def test_a_silent_meter_logs_no_pymodbus_error(
+    hass: HomeAssistant, modbus_server: ModbusTcpPeer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A lost meter is one warning, not an ERROR with a frame dump every poll."""
+    # As in a home: pymodbus at its default level, where it logs a repeat as "Repeating".
+    caplog.set_level(logging.WARNING, logger="pymodbus.logging")
+    entry = _benext(modbus_server.port)
+    assert await setup_integration(hass, entry)
+    modbus_server.silence(3)
+    await _poll(hass, entry, 6)
+
+    assert _state(hass, "sensor.heat_pump_modbus_3_power").state == STATE_UNAVAILABLE
+    assert not _pymodbus_errors(caplog)
+    assert "No response received" not in caplog.text
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+        and record.name.startswith(("pymodbus", "custom_components.benext"))
+    ] == ["Heat pump · Modbus 3 stopped answering at address 3: address 3: no answer"]

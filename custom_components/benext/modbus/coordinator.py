@@ -63,7 +63,9 @@ class ModbusCoordinator(BusCoordinator):
 
     A meter that does not answer is marked unavailable after `failed_polls_limit`
     polls in a row, then tried with back-off, so a dead meter costs the others at
-    most one timeout now and then. A dropped connection is rebuilt on the next poll.
+    most one timeout now and then. A connection dropped while a meter is asked is that
+    meter's failed poll, and is opened again for the next meter; only a connection that
+    cannot be opened makes the bus unreachable.
     """
 
     def __init__(
@@ -141,7 +143,7 @@ class ModbusCoordinator(BusCoordinator):
                 self._meter_failed(meter, err)
                 continue
             except BusUnreachableError as err:
-                # The next poll opens a new connection.
+                # The connection could not be opened again; the next poll tries anew.
                 self.client.close()
                 raise self._unreachable(err) from err
             self._meter_answered(meter)

@@ -14,6 +14,7 @@ from ..bus.modbus.detection import async_detect
 from ..bus.modbus.quantities import Quantity
 from ..bus.modbus.reader import ModbusMeterReader
 from ..bus.modbus.register_maps import REGISTER_MAPS, MapFamily, Table
+from ..const import LOGGER
 from ..domain.modbus_meter_models import DETECTED_MODEL, MODELS, ModbusMeterModel
 from .coordinator import ModbusCoordinator
 
@@ -114,10 +115,13 @@ async def async_scan(
             await client.async_read(address, Table.INPUT, 0x0000, 2, wait=SCAN_WAIT)
         except MeterReadError as err:
             if err.fault is ReadFault.NO_ANSWER:
+                # Most addresses of a bus are empty: expected, not worth more than debug.
+                LOGGER.debug("Bus scan: nothing answers at address %s (%s)", address, err.detail)
                 continue
         try:
             found.append(await async_probe(client, address, ModbusMeterModel.DETECT))
-        except ProbeError:
+        except ProbeError as err:
+            LOGGER.debug("Bus scan: no kWh meter at address %s (%s)", address, err.reason)
             continue
     return found
 
