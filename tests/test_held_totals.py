@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.benext.const import DOMAIN
@@ -125,3 +127,24 @@ async def test_a_held_jump_can_be_kept_ignored(
     assert issue is not None
     assert issue.dismissed_version is not None
     assert volume(hass) == "20.015"
+
+
+async def test_a_telegram_from_the_future_blocks_nothing(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """A receiver stamping 2100 with a huge total: neither is believed, later ones still are."""
+    assert await setup_integration(hass, wmbus_entry([meter_of(WATER)]))
+    client = await hass_client_no_auth()
+    now = dt_util.utcnow()
+    posts = [
+        telegram(20.015, (now - timedelta(seconds=2)).isoformat()),
+        telegram(1_000_000.0, "2100-01-01T00:00:00Z"),
+        telegram(20.02, now.isoformat()),
+    ]
+    for body in posts:
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body), headers=AUTH
+        )
+        assert (await response.text()).strip() == "accepted: 1"
+        await hass.async_block_till_done()
+    assert volume(hass) == "20.02"

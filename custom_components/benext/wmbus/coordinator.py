@@ -37,6 +37,9 @@ WMBUS_READING_MAX_AGE = timedelta(minutes=45)
 RSSI_FIELD = "rssi_dbm"
 # The telegram's driver, among its values: the alarms a status text means depend on it.
 DRIVER_FIELD = "driver"
+# How far ahead of Home Assistant's clock a telegram's stamp may be and still order it
+# against the meter's other telegrams: receivers' clocks drift, but not by hours.
+WMBUS_CLOCK_AHEAD = timedelta(minutes=10)
 # The repair issue of a meter whose key does not decrypt its telegrams, by subentry id.
 WRONG_KEY_ISSUE = "wmbus_wrong_key_"
 # Its text: with HTTP push the key must also be changed in the user's own wmbusmeters.
@@ -174,6 +177,10 @@ class WmbusCoordinator(BusCoordinator):
         if telegram.decryption_failed:
             self._note_wrong_key(meter, telegram.error or "wmbusmeters could not decode it")
             return TelegramOutcome.WRONG_KEY
+        if telegram.timestamp is not None and telegram.timestamp - now > WMBUS_CLOCK_AHEAD:
+            # A stamp from the future (a receiver's clock set wrong) orders nothing: it
+            # must not make every later telegram look older than it.
+            telegram = replace(telegram, timestamp=None)
         last = meter.telegram
         if last is not None and last.timestamp is not None and telegram.timestamp is not None:
             if telegram.timestamp < last.timestamp:
