@@ -487,3 +487,15 @@ async def test_a_silent_meter_logs_no_pymodbus_error(
         if record.levelno >= logging.WARNING
         and record.name.startswith(("pymodbus", "custom_components.benext"))
     ] == ["Heat pump · Modbus 3 stopped answering at address 3: address 3: no answer"]
+
+
+async def test_production_power_is_never_negative(
+    hass: HomeAssistant, modbus_server: ModbusTcpPeer
+) -> None:
+    """At night a PV meter's inverter draws a little: that is its own use, not -5 W produced."""
+    entry = _benext(modbus_server.port)
+    assert await setup_integration(hass, entry)
+    meter = modbus_server.meters[2]
+    meter.readings = replace(meter.readings, power_w=5.0)
+    await _poll(hass, entry)
+    assert _state(hass, "sensor.pv_modbus_2_power_production").state == "0.0"

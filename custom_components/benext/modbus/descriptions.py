@@ -106,8 +106,18 @@ def _power(translation_key: str, sign: float) -> ModbusSensorDescription:
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
         quantities=(Quantity.POWER,),
-        value_fn=_value(Quantity.POWER, sign),
+        value_fn=_production(_value(Quantity.POWER, sign)) if sign < 0 else _value(Quantity.POWER),
     )
+
+
+def _production(power: Callable[[Values], float | None]) -> Callable[[Values], float | None]:
+    """Production never goes below 0: a PV meter's night draw is the inverter's own use."""
+
+    def production(values: Values) -> float | None:
+        watts = power(values)
+        return None if watts is None else max(watts, 0.0)
+
+    return production
 
 
 def _main(role: Role) -> list[ModbusSensorDescription]:
