@@ -97,25 +97,32 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         self._restored: float | None = None
 
     async def async_added_to_hass(self) -> None:
-        """Restore a total's last good value before following the meter."""
-        if self._is_total and (last := await self.async_get_last_extra_data()) is not None:
-            restored = TotalExtraStoredData.from_dict(last.as_dict())
-            if restored is not None and isinstance(restored.native_value, int | float | Decimal):
-                self._restored = float(restored.native_value)
-                self._attr_native_value = restored.native_value
-                self._serial = restored.serial
-                # Stored before the time was kept: the state's last write was good then.
-                last_state = await self.async_get_last_state()
-                self._good_at = restored.good_at or (
-                    last_state.last_updated if last_state is not None else None
-                )
-                self.coordinator.async_restore_total(
-                    self.subentry_id,
-                    self.entity_description.total_key or self.entity_description.key,
-                    self._restored,
-                    self._serial,
-                    self._good_at,
-                )
+        """Show the value from before a restart at once; a total's is also its floor."""
+        last = await self.async_get_last_extra_data()
+        restored = TotalExtraStoredData.from_dict(last.as_dict()) if last is not None else None
+        if restored is not None and not self._is_total:
+            # Shown until the meter's next reading, as long as the meter counts as current.
+            self._attr_native_value = restored.native_value
+        if (
+            self._is_total
+            and restored is not None
+            and isinstance(restored.native_value, int | float | Decimal)
+        ):
+            self._restored = float(restored.native_value)
+            self._attr_native_value = restored.native_value
+            self._serial = restored.serial
+            # Stored before the time was kept: the state's last write was good then.
+            last_state = await self.async_get_last_state()
+            self._good_at = restored.good_at or (
+                last_state.last_updated if last_state is not None else None
+            )
+            self.coordinator.async_restore_total(
+                self.subentry_id,
+                self.entity_description.total_key or self.entity_description.key,
+                self._restored,
+                self._serial,
+                self._good_at,
+            )
         await super().async_added_to_hass()
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
@@ -9,12 +11,13 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
-from .coordinator import BusCoordinator
+from .coordinator import BusCoordinator, MeterReading
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus, product_status
 from .entity import BeNextHubEntity, BeNextMeterEntity
@@ -30,6 +33,7 @@ HUB_STATUS = SensorEntityDescription(
     options=[status.value for status in HubStatus],
 )
 
+PRODUCT_STATUS_VALUES = frozenset(status.value for status in ProductStatus)
 PRODUCT_STATUS = SensorEntityDescription(
     key="product_status",
     translation_key="product_status",
@@ -81,8 +85,13 @@ class HubStatusSensor(BeNextHubEntity, SensorEntity):
         return self._runtime.status.value
 
 
-class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], SensorEntity):
-    """BeNext's tick for one meter: data arrives, reads zero, or no data."""
+class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, SensorEntity):
+    """BeNext's tick for one meter: data arrives, reads zero, or no data.
+
+    It follows each reading as well as the bus's refreshes. After a restart it shows the
+    tick from before until the meter's first reading, for as long as a reading stays
+    current: a meter that was fine a minute ago is not "no data" while the bus starts.
+    """
 
     entity_description = PRODUCT_STATUS
 
@@ -91,6 +100,32 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], SensorEntity):
     ) -> None:
         """Initialize the status sensor of one meter."""
         super().__init__(coordinator, subentry, PRODUCT_STATUS.key, device_info)
+        self._restored: str | None = None
+        self._restored_until: datetime | None = None
+        self._written: str | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the tick from before a restart, and follow the meter's readings."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        if last is not None and last.state in PRODUCT_STATUS_VALUES:
+            self._restored = last.state
+            self._restored_until = dt_util.utcnow() + self.coordinator.reading_max_age
+        self.async_on_remove(
+            self.coordinator.async_add_reading_listener(self.subentry_id, self._async_reading)
+        )
+
+    @callback
+    def _async_reading(self, reading: MeterReading) -> None:
+        # Written only when the tick changes: a smart meter sends every second.
+        if (tick := self.native_value) != self._written:
+            self._written = tick
+            self.async_write_ha_state()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._written = self.native_value
+        super()._handle_coordinator_update()
 
     @property
     def available(self) -> bool:
@@ -102,6 +137,9 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], SensorEntity):
         """The meter's tick from its last reading."""
         reading = self.coordinator.readings.get(self.subentry_id)
         if reading is None:
+            restored_until = self._restored_until
+            if self._restored is not None and restored_until and dt_util.utcnow() < restored_until:
+                return self._restored
             return ProductStatus.NO_DATA.value
         return product_status(
             reading.read_at,

@@ -11,7 +11,9 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from ..bus.wmbus.alarms import WaterAlarm, alarm_duration, alarms_of_driver, water_alarms
 from ..coordinator import MeterReading
@@ -46,7 +48,7 @@ def wmbus_alarm_sensors(
     ]
 
 
-class WmbusAlarmSensor(MeterReadingEntity[WmbusCoordinator], BinarySensorEntity):
+class WmbusAlarmSensor(MeterReadingEntity[WmbusCoordinator], RestoreEntity, BinarySensorEntity):
     """Whether one alarm of a water meter is raised, and for how long (as the meter says)."""
 
     def __init__(
@@ -61,6 +63,15 @@ class WmbusAlarmSensor(MeterReadingEntity[WmbusCoordinator], BinarySensorEntity)
         super().__init__(coordinator, subentry, self.entity_description.key, device_info)
         self.alarm = alarm
         self._duration: str | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Show how the alarm stood before a restart until the meter's next telegram."""
+        last = await self.async_get_last_state()
+        if last is not None and last.state in (STATE_ON, STATE_OFF):
+            self._attr_is_on = last.state == STATE_ON
+            duration = last.attributes.get("duration")
+            self._duration = duration if isinstance(duration, str) else None
+        await super().async_added_to_hass()
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         values = reading.values

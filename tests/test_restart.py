@@ -1,0 +1,61 @@
+"""After a restart every meter shows what it showed before, at once, until it is heard again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
+
+from custom_components.benext.const import DOMAIN
+from tests import setup_integration
+from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_helpers import meter_of
+from tests.wmbus_peers import wmbus_entry
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+WATER = WMBUS_FIXTURES[1]  # Kamstrup Multical 21 44556677
+
+
+async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> None:
+    """No "unavailable" and no "no data" while the meter's next telegram is on its way."""
+    # The fields its telegrams carried before the restart, as the subentry keeps them.
+    meter = replace(meter_of(WATER), fields=("total_m3", "flow_temperature_c", "status"))
+    prefix = f"{meter.subentry_id}_"
+    restored = {
+        ("sensor", "flow_temperature_c"): (
+            State("sensor.restored_water_temperature", "11.0"),
+            {"native_value": 11.0, "native_unit_of_measurement": "°C"},
+        ),
+        ("binary_sensor", "leak_alarm"): (
+            State("binary_sensor.restored_leak", STATE_ON, {"duration": "1-8 hours"}),
+            {},
+        ),
+        ("sensor", "product_status"): (State("sensor.restored_tick", "ok"), {}),
+    }
+    registry = er.async_get(hass)
+    for (platform, key), (state, _) in restored.items():
+        registry.async_get_or_create(
+            platform,
+            DOMAIN,
+            prefix + key,
+            suggested_object_id=state.entity_id.split(".")[1],
+        )
+    mock_restore_cache_with_extra_data(hass, list(restored.values()))
+
+    assert await setup_integration(hass, wmbus_entry([meter]))
+
+    temperature = hass.states.get("sensor.restored_water_temperature")
+    assert temperature is not None
+    assert temperature.state == "11.0"
+    leak = hass.states.get("binary_sensor.restored_leak")
+    assert leak is not None
+    assert leak.state == STATE_ON
+    assert leak.attributes["duration"] == "1-8 hours"
+    tick = hass.states.get("sensor.restored_tick")
+    assert tick is not None
+    assert tick.state == "ok"
