@@ -31,6 +31,8 @@ class P1SensorDescription(MeterSensorDescription):
 
     # The M-Bus channel whose device the sensor belongs to; None for the smart meter.
     channel: int | None = None
+    # A count of events: shown as a whole number.
+    whole: bool = False
 
 
 def _energy(quantity: P1Quantity, enabled: bool = True) -> P1SensorDescription:
@@ -75,6 +77,7 @@ def _counter(quantity: P1Quantity, enabled: bool) -> P1SensorDescription:
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=enabled,
+        whole=True,
     )
 
 

@@ -131,3 +131,15 @@ def test_wrong_key_for_an_encrypted_meter() -> None:
     (decoded,) = decoder.feed(frame)
     assert decoded.reading is None
     assert decoded.rejection in (Rejection.DECRYPTION, Rejection.PARSE)
+
+
+def test_event_counts_are_whole_numbers() -> None:
+    """Power failures, sags and swells are counts: 13, never 13.0."""
+    (decoded,) = TelegramDecoder(DsmrVersion.V5).feed(raw("dsmr5_nl_iskra_gas.txt"))
+    assert decoded.reading is not None
+    values = decoded.reading.values
+    assert values[P1Quantity.SHORT_POWER_FAILURES] == 13
+    counts = [values[q] for q in P1Quantity if q.endswith("_power_failures") or "_s" in q]
+    assert counts
+    assert all(type(count) is int for count in counts)
+    assert type(values[P1Quantity.POWER_IMPORT]) is float

@@ -49,6 +49,13 @@ class P1Quantity(StrEnum):
 
 # The energy registers: counters that may only go up.
 ENERGY_TOTALS = frozenset(quantity for quantity in P1Quantity if quantity.startswith("energy_"))
+# Counts of events (power failures, voltage sags and swells): whole numbers.
+EVENT_COUNTS = frozenset(
+    quantity
+    for quantity in P1Quantity
+    if quantity.endswith("_power_failures")
+    or quantity.startswith(("voltage_sags", "voltage_swells"))
+)
 
 
 class Tariff(StrEnum):

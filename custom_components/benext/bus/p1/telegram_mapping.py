@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from .reading import MbusKind, MbusReading, P1Quantity, P1Reading, Tariff
+from .reading import EVENT_COUNTS, MbusKind, MbusReading, P1Quantity, P1Reading, Tariff
 
 # dsmr-parser's value names, and the quantity each one is.
 QUANTITIES: dict[str, P1Quantity] = {
@@ -145,7 +145,8 @@ def _in_our_unit(value: Decimal | int, unit: str | None, quantity: P1Quantity) -
     if unit is None:
         unit = DEFAULT_UNITS.get(quantity.split("_", 1)[0])
     if unit is None:
-        return float(value)
+        # A count is shown as one (13 power failures, not 13.0).
+        return int(value) if quantity in EVENT_COUNTS else float(value)
     factor = UNIT_FACTORS.get(unit)
     if factor is None:
         raise UnknownUnitError(f"{quantity} in {unit}")

@@ -1,0 +1,82 @@
+"""The smart meter's fields as users expect them: counts, diagnostics, Belgian extras."""
+
+from __future__ import annotations
+
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
+
+from custom_components.benext.const import DOMAIN
+from tests import setup_integration
+from tests.p1_fixtures import raw
+from tests.p1_helpers import SUBENTRY_ID, smart_meter_subentry, state_of, wait_for
+from tests.peers import P1TelegramServer, network
+
+pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")
+
+
+def _entry(server: P1TelegramServer) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data={"p1": {"transport": "network", "network": network(server.port)}},
+        subentries_data=[smart_meter_subentry(server.telegram)],
+    )
+
+
+async def test_power_failures_are_whole_and_gas_time_is_diagnostic(
+    hass: HomeAssistant, p1_server: P1TelegramServer
+) -> None:
+    """13 power failures show as 13; the gas meter's time of reading is a diagnostic."""
+    entry = _entry(p1_server)
+    assert await setup_integration(hass, entry)
+    try:
+        await wait_for(hass, "short_power_failures", "13")
+        await wait_for(hass, "long_power_failures", "0")
+        await wait_for(hass, "voltage_sags_l1", "0")
+        registry = er.async_get(hass)
+        read_at = registry.async_get_entity_id("sensor", DOMAIN, f"{SUBENTRY_ID}_mbus_1_read_at")
+        assert read_at is not None
+        entity = registry.async_get(read_at)
+        assert entity is not None
+        assert entity.entity_category is EntityCategory.DIAGNOSTIC
+        gas = registry.async_get_entity_id("sensor", DOMAIN, f"{SUBENTRY_ID}_mbus_1")
+        assert gas is not None
+        assert registry.async_get(gas).entity_category is None  # type: ignore[union-attr]
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_count_restored_as_a_float_shows_whole(hass: HomeAssistant) -> None:
+    """A count stored as 13.0 by an earlier version shows as 13 after the restart."""
+    telegram = raw("dsmr5_nl_iskra_gas.txt")
+    server = P1TelegramServer(telegram)
+    entry = _entry(server)
+    entity_id = "sensor.smart_meter_p1_short_power_failures"
+    mock_restore_cache_with_extra_data(
+        hass,
+        [(State(entity_id, "13.0"), {"native_value": 13.0, "native_unit_of_measurement": None})],
+    )
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{SUBENTRY_ID}_short_power_failures",
+        suggested_object_id=entity_id[7:],
+    )
+    await server.start()
+    try:
+        assert await setup_integration(hass, entry)
+        # The telegram's 13 equals the restored 13.0: nothing is written, 13 is shown.
+        await wait_for(hass, "power_import", "244.0")
+        state = state_of(hass, "short_power_failures")
+        assert state is not None
+        assert state.entity_id == entity_id
+        assert state.state == "13"
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await server.stop()
