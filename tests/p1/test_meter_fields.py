@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -77,6 +77,28 @@ async def test_a_count_restored_as_a_float_shows_whole(hass: HomeAssistant) -> N
         assert state is not None
         assert state.entity_id == entity_id
         assert state.state == "13"
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await server.stop()
+
+
+async def test_easymeter_device_serial_and_model(hass: HomeAssistant) -> None:
+    """The EasyMeter's device shows its printed serial and its model without firmware."""
+    server = P1TelegramServer(raw("easymeter_q3d_a1004_nocrc.txt"))
+    await server.start()
+    entry = _entry(server)
+    try:
+        assert await setup_integration(hass, entry)
+        await wait_for(hass, "power_import", "1688.21")
+        device = dr.async_get(hass).async_get_device_by_identifier(
+            (DOMAIN, SUBENTRY_ID), entry.entry_id
+        )
+        assert device is not None
+        assert (device.manufacturer, device.model, device.serial_number) == (
+            "EasyMeter",
+            "Q3DA1004",
+            "1ESY1336001560",
+        )
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
         await server.stop()

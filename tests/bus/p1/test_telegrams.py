@@ -143,3 +143,17 @@ def test_event_counts_are_whole_numbers() -> None:
     assert counts
     assert all(type(count) is int for count in counts)
     assert type(values[P1Quantity.POWER_IMPORT]) is float
+
+
+def test_easymeter_serial_and_model_without_firmware() -> None:
+    """An EasyMeter's printed serial (0-0:96.1.255) is its serial; `V3.04` is no model."""
+    meter = detect(raw("easymeter_q3d_a1004_nocrc.txt"))
+    assert meter is not None
+    assert (meter.manufacturer, meter.model, meter.serial) == (
+        "EasyMeter",
+        "Q3DA1004",
+        "1ESY1336001560",
+    )
+    # The reading's identity (what totals are kept per) stays the equipment identifier.
+    assert meter.reading is not None
+    assert meter.reading.equipment_id == "1336001560"

@@ -99,6 +99,9 @@ class P1Reading:
     meter_time: datetime | None = None
     # The meter's serial number (its equipment identifier, decoded to text).
     equipment_id: str | None = None
+    # The serial number printed on the meter, when the telegram sends it apart from its
+    # equipment identifier (an EasyMeter's 0-0:96.1.255).
+    serial_number: str | None = None
     # The identification line without its `/`: `ISK5\2M550T-1013` names maker and model.
     header: str | None = None
     mbus: tuple[MbusReading, ...] = ()

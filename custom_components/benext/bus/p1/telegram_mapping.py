@@ -58,6 +58,7 @@ NEEDED_NAMES = frozenset(
         "LUXEMBOURG_EQUIPMENT_IDENTIFIER",
         "Q3D_EQUIPMENT_IDENTIFIER",
         "EQUIPMENT_SERIAL_NUMBER",
+        "Q3D_EQUIPMENT_SERIALNUMBER",
         "MBUS_DEVICE_TYPE",
         "MBUS_EQUIPMENT_IDENTIFIER",
         "MBUS_METER_READING",
@@ -127,6 +128,7 @@ def reading_from_telegram(
         tariff=_tariff(getattr(telegram, "ELECTRICITY_ACTIVE_TARIFF", None), swapped_tariffs),
         meter_time=timestamp.value if timestamp is not None else None,
         equipment_id=_equipment_id(telegram),
+        serial_number=_serial_number(telegram),
         header=header,
         mbus=tuple(_mbus_readings(telegram)),
     )
@@ -173,6 +175,12 @@ def _equipment_id(telegram: Any) -> str | None:
         if dsmr_object is not None and str(dsmr_object.value or "").strip("0"):
             return decode_identifier(str(dsmr_object.value))
     return None
+
+
+def _serial_number(telegram: Any) -> str | None:
+    dsmr_object = getattr(telegram, "Q3D_EQUIPMENT_SERIALNUMBER", None)
+    value = str(dsmr_object.value or "").strip() if dsmr_object is not None else ""
+    return value or None
 
 
 def _mbus_readings(telegram: Any) -> list[MbusReading]:
