@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -11,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.benext.bus.p1.versions import DsmrVersion
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
 from tests.p1_fixtures import raw
@@ -99,6 +102,46 @@ async def test_easymeter_device_serial_and_model(hass: HomeAssistant) -> None:
             "Q3DA1004",
             "1ESY1336001560",
         )
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await server.stop()
+
+
+async def test_belgian_meter_fields(hass: HomeAssistant) -> None:
+    """Breaker, limiter and fuse supervision as diagnostics; the month peak's time."""
+    telegram = raw("fluvius_v171_be_gas_water.txt")
+    server = P1TelegramServer(telegram)
+    await server.start()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data={"p1": {"transport": "network", "network": network(server.port)}},
+        subentries_data=[smart_meter_subentry(telegram, DsmrVersion.BELGIUM)],
+    )
+    try:
+        assert await setup_integration(hass, entry)
+        await wait_for(hass, "breaker_state", "connected")
+        await wait_for(hass, "limiter_threshold", "999900.0")
+        await wait_for(hass, "fuse_threshold_l1", "999.0")
+        await wait_for(hass, "month_peak", "2589.0")
+        peak = state_of(hass, "month_peak")
+        assert peak is not None
+        assert peak.attributes["peak_at"] == datetime.fromisoformat("2020-05-09T11:45:58+00:00")
+        breaker = state_of(hass, "breaker_state")
+        assert breaker is not None
+        assert breaker.attributes["options"] == [
+            "disconnected",
+            "connected",
+            "ready_for_reconnection",
+        ]
+        registry = er.async_get(hass)
+        for key in ("breaker_state", "limiter_threshold", "fuse_threshold_l1"):
+            entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{SUBENTRY_ID}_{key}")
+            assert entity_id is not None
+            entity = registry.async_get(entity_id)
+            assert entity is not None
+            assert entity.entity_category is EntityCategory.DIAGNOSTIC
+        assert state_of(hass, "limiter_threshold").attributes["unit_of_measurement"] == "W"  # type: ignore[union-attr]
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
         await server.stop()

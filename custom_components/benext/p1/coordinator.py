@@ -42,6 +42,8 @@ INSTANT_QUANTITIES = frozenset(
     q for q in P1Quantity if q.startswith(("power_", "voltage_l", "current_"))
 )
 TARIFF_KEY = "tariff"
+# When this month's peak demand was reached: an attribute of the month peak's sensor.
+MONTH_PEAK_AT_KEY = "month_peak_at"
 
 
 def mbus_key(channel: int) -> str:
@@ -66,6 +68,8 @@ def _meter_reading(reading: P1Reading) -> MeterReading:
     values: dict[str, Any] = {quantity.value: value for quantity, value in reading.values.items()}
     if reading.tariff is not None:
         values[TARIFF_KEY] = reading.tariff.value
+    if reading.month_peak_at is not None:
+        values[MONTH_PEAK_AT_KEY] = reading.month_peak_at
     for mbus in reading.mbus:
         values[mbus_key(mbus.channel)] = mbus.value
         values[mbus_time_key(mbus.channel)] = mbus.read_at

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -21,7 +23,7 @@ from homeassistant.const import (
 
 from ..bus.p1.reading import MbusKind, P1Quantity, Tariff
 from ..meter_sensor import MeterSensorDescription
-from .coordinator import TARIFF_KEY, mbus_key, mbus_time_key
+from .coordinator import MONTH_PEAK_AT_KEY, TARIFF_KEY, mbus_key, mbus_time_key
 from .settings import MbusMeterSettings, P1MeterSettings
 
 
@@ -81,6 +83,20 @@ def _counter(quantity: P1Quantity, enabled: bool) -> P1SensorDescription:
     )
 
 
+# The breaker's state codes (0-0:96.3.10), as the sensor's states.
+BREAKER_STATES = {0: "disconnected", 1: "connected", 2: "ready_for_reconnection"}
+
+
+def _breaker_state(values: Mapping[str, Any]) -> str | None:
+    code = values.get(P1Quantity.BREAKER_STATE.value)
+    return BREAKER_STATES.get(code) if isinstance(code, int) else None
+
+
+def _month_peak_attributes(values: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    peak_at = values.get(MONTH_PEAK_AT_KEY)
+    return {"peak_at": peak_at} if peak_at is not None else None
+
+
 Q = P1Quantity
 QUANTITY_SENSORS: dict[P1Quantity, P1SensorDescription] = {
     **{q: _energy(q) for q in (Q.ENERGY_IMPORT, Q.ENERGY_EXPORT)},
@@ -132,7 +148,30 @@ QUANTITY_SENSORS: dict[P1Quantity, P1SensorDescription] = {
         )
     },
     Q.AVERAGE_DEMAND: _power(Q.AVERAGE_DEMAND),
-    Q.MONTH_PEAK: _power(Q.MONTH_PEAK),
+    Q.MONTH_PEAK: replace(_power(Q.MONTH_PEAK), attributes_fn=_month_peak_attributes),
+    Q.BREAKER_STATE: P1SensorDescription(
+        key=Q.BREAKER_STATE.value,
+        translation_key=Q.BREAKER_STATE.value,
+        device_class=SensorDeviceClass.ENUM,
+        options=list(BREAKER_STATES.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_breaker_state,
+    ),
+    Q.LIMITER_THRESHOLD: P1SensorDescription(
+        key=Q.LIMITER_THRESHOLD.value,
+        translation_key=Q.LIMITER_THRESHOLD.value,
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    ),
+    Q.FUSE_THRESHOLD_L1: P1SensorDescription(
+        key=Q.FUSE_THRESHOLD_L1.value,
+        translation_key=Q.FUSE_THRESHOLD_L1.value,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    ),
 }
 
 TARIFF_SENSOR = P1SensorDescription(

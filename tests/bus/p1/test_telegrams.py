@@ -13,7 +13,7 @@ import pytest
 
 from custom_components.benext.bus.p1.decoder import Rejection, TelegramDecoder
 from custom_components.benext.bus.p1.detection import detect
-from custom_components.benext.bus.p1.reading import MbusKind, P1Quantity, Tariff
+from custom_components.benext.bus.p1.reading import EVENT_COUNTS, MbusKind, P1Quantity, Tariff
 from custom_components.benext.bus.p1.versions import DsmrVersion
 from tests.p1_fixtures import GOOD, QUANTITIES, expected_value, raw, version_of
 
@@ -139,8 +139,8 @@ def test_event_counts_are_whole_numbers() -> None:
     assert decoded.reading is not None
     values = decoded.reading.values
     assert values[P1Quantity.SHORT_POWER_FAILURES] == 13
-    counts = [values[q] for q in P1Quantity if q.endswith("_power_failures") or "_s" in q]
-    assert counts
+    counts = [values[q] for q in EVENT_COUNTS]
+    assert len(counts) == 8
     assert all(type(count) is int for count in counts)
     assert type(values[P1Quantity.POWER_IMPORT]) is float
 
@@ -157,3 +157,24 @@ def test_easymeter_serial_and_model_without_firmware() -> None:
     # The reading's identity (what totals are kept per) stays the equipment identifier.
     assert meter.reading is not None
     assert meter.reading.equipment_id == "1336001560"
+
+
+def test_belgian_breaker_limiter_fuse_and_peak_time() -> None:
+    """A Fluvius meter's breaker, limiter and fuse supervision, and when the month peaked."""
+    (decoded,) = TelegramDecoder(DsmrVersion.BELGIUM).feed(raw("fluvius_v171_be_gas_water.txt"))
+    reading = decoded.reading
+    assert reading is not None
+    assert reading.values[P1Quantity.BREAKER_STATE] == 1
+    assert type(reading.values[P1Quantity.BREAKER_STATE]) is int
+    assert reading.values[P1Quantity.LIMITER_THRESHOLD] == 999_900.0  # 999.9 kW: no limit
+    assert reading.values[P1Quantity.FUSE_THRESHOLD_L1] == 999.0
+    assert reading.month_peak_at == datetime.fromisoformat("2020-05-09T11:45:58+00:00")
+
+
+def test_a_limiter_threshold_in_amperes_is_left_out() -> None:
+    """DSMR 3 gives the limiter in A: no power value, but the telegram is read."""
+    (decoded,) = TelegramDecoder(DsmrVersion.V2_2).feed(raw("dsmr3_nl_iskra_gas_nocrc.txt"))
+    assert decoded.reading is not None
+    assert P1Quantity.LIMITER_THRESHOLD not in decoded.reading.values
+    assert decoded.reading.values[P1Quantity.BREAKER_STATE] == 1
+    assert decoded.reading.month_peak_at is None

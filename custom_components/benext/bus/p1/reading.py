@@ -45,6 +45,11 @@ class P1Quantity(StrEnum):
     # Belgian capacity tariff: the current 15-minute average demand and this month's peak.
     AVERAGE_DEMAND = "average_demand"
     MONTH_PEAK = "month_peak"
+    # The meter's breaker (0 disconnected, 1 connected, 2 ready for reconnection), the
+    # power limiter's threshold in W and the fuse supervision's threshold in A.
+    BREAKER_STATE = "breaker_state"
+    LIMITER_THRESHOLD = "limiter_threshold"
+    FUSE_THRESHOLD_L1 = "fuse_threshold_l1"
 
 
 # The energy registers: counters that may only go up.
@@ -56,6 +61,8 @@ EVENT_COUNTS = frozenset(
     if quantity.endswith("_power_failures")
     or quantity.startswith(("voltage_sags", "voltage_swells"))
 )
+# Values that are whole numbers: counts, and the breaker's state code.
+WHOLE_QUANTITIES = EVENT_COUNTS | {P1Quantity.BREAKER_STATE}
 
 
 class Tariff(StrEnum):
@@ -102,6 +109,8 @@ class P1Reading:
     # The serial number printed on the meter, when the telegram sends it apart from its
     # equipment identifier (an EasyMeter's 0-0:96.1.255).
     serial_number: str | None = None
+    # When this month's peak demand (MONTH_PEAK) was reached, in UTC (Belgian meters).
+    month_peak_at: datetime | None = None
     # The identification line without its `/`: `ISK5\2M550T-1013` names maker and model.
     header: str | None = None
     mbus: tuple[MbusReading, ...] = ()
