@@ -23,6 +23,12 @@ from tests.peers import P1TelegramServer, network
 pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")
 
 
+def _object_id(hass: HomeAssistant, key: str) -> str:
+    state = state_of(hass, key)
+    assert state is not None
+    return state.object_id
+
+
 def _entry(server: P1TelegramServer) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
@@ -50,7 +56,9 @@ async def test_power_failures_are_whole_and_gas_time_is_diagnostic(
         assert entity.entity_category is EntityCategory.DIAGNOSTIC
         gas = registry.async_get_entity_id("sensor", DOMAIN, f"{SUBENTRY_ID}_mbus_1")
         assert gas is not None
-        assert registry.async_get(gas).entity_category is None  # type: ignore[union-attr]
+        gas_entity = registry.async_get(gas)
+        assert gas_entity is not None
+        assert gas_entity.entity_category is None
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
 
@@ -141,7 +149,42 @@ async def test_belgian_meter_fields(hass: HomeAssistant) -> None:
             entity = registry.async_get(entity_id)
             assert entity is not None
             assert entity.entity_category is EntityCategory.DIAGNOSTIC
-        assert state_of(hass, "limiter_threshold").attributes["unit_of_measurement"] == "W"  # type: ignore[union-attr]
+        limiter = state_of(hass, "limiter_threshold")
+        assert limiter is not None
+        assert limiter.attributes["unit_of_measurement"] == "W"
+        # The gas meter's valve, on the gas meter's device; the water meter has none.
+        await wait_for(hass, "mbus_1_valve", "open")
+        valve = registry.async_get(f"sensor.{_object_id(hass, 'mbus_1_valve')}")
+        gas = registry.async_get(f"sensor.{_object_id(hass, 'mbus_1')}")
+        assert valve is not None
+        assert gas is not None
+        assert valve.device_id == gas.device_id
+        assert valve.entity_category is EntityCategory.DIAGNOSTIC
+        assert state_of(hass, "mbus_2_valve") is None
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await server.stop()
+
+
+async def test_a_valve_heard_later_gets_its_sensor(hass: HomeAssistant) -> None:
+    """A smart meter added before valves were read gets the gas valve from its telegrams."""
+    telegram = raw("fluvius_v171_be_gas_water.txt")
+    server = P1TelegramServer(telegram, interval=0.2)
+    await server.start()
+    subentry = smart_meter_subentry(telegram, DsmrVersion.BELGIUM)
+    for meter in subentry["data"]["mbus_meters"]:
+        meter.pop("valve", None)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data={"p1": {"transport": "network", "network": network(server.port)}},
+        subentries_data=[subentry],
+    )
+    try:
+        assert await setup_integration(hass, entry)
+        await wait_for(hass, "mbus_1_valve", "open", seconds=10)
+        (stored,) = entry.subentries.values()
+        assert [m.get("valve") for m in stored.data["mbus_meters"]] == [True, None]
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
         await server.stop()

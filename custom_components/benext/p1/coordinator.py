@@ -56,11 +56,16 @@ def mbus_time_key(channel: int) -> str:
     return f"mbus_{channel}_read_at"
 
 
+def mbus_valve_key(channel: int) -> str:
+    """The value key of an M-Bus meter's valve position."""
+    return f"mbus_{channel}_valve"
+
+
 TOTAL_KEYS = frozenset(quantity.value for quantity in ENERGY_TOTALS)
 
 
 def _is_mbus_total(key: str) -> bool:
-    return key.startswith("mbus_") and not key.endswith("_read_at")
+    return key.startswith("mbus_") and not key.endswith(("_read_at", "_valve"))
 
 
 def _meter_reading(reading: P1Reading) -> MeterReading:
@@ -73,6 +78,8 @@ def _meter_reading(reading: P1Reading) -> MeterReading:
     for mbus in reading.mbus:
         values[mbus_key(mbus.channel)] = mbus.value
         values[mbus_time_key(mbus.channel)] = mbus.read_at
+        if mbus.valve is not None:
+            values[mbus_valve_key(mbus.channel)] = mbus.valve
     return MeterReading(
         read_at=dt_util.utcnow(),
         values=values,

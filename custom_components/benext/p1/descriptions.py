@@ -23,7 +23,7 @@ from homeassistant.const import (
 
 from ..bus.p1.reading import MbusKind, P1Quantity, Tariff
 from ..meter_sensor import MeterSensorDescription
-from .coordinator import MONTH_PEAK_AT_KEY, TARIFF_KEY, mbus_key, mbus_time_key
+from .coordinator import MONTH_PEAK_AT_KEY, TARIFF_KEY, mbus_key, mbus_time_key, mbus_valve_key
 from .settings import MbusMeterSettings, P1MeterSettings
 
 
@@ -85,6 +85,10 @@ def _counter(quantity: P1Quantity, enabled: bool) -> P1SensorDescription:
 
 # The breaker's state codes (0-0:96.3.10), as the sensor's states.
 BREAKER_STATES = {0: "disconnected", 1: "connected", 2: "ready_for_reconnection"}
+
+
+# A gas valve's position codes (0-n:24.4.0), as the sensor's states.
+VALVE_POSITIONS = {0: "closed", 1: "open", 2: "ready_for_opening"}
 
 
 def _breaker_state(values: Mapping[str, Any]) -> str | None:
@@ -223,6 +227,25 @@ def mbus_descriptions(meter: MbusMeterSettings) -> list[P1SensorDescription]:
     ]
 
 
+def mbus_valve_description(meter: MbusMeterSettings) -> P1SensorDescription:
+    """The position of an M-Bus meter's valve."""
+    key = mbus_valve_key(meter.channel)
+
+    def position(values: Mapping[str, Any]) -> str | None:
+        code = values.get(key)
+        return VALVE_POSITIONS.get(code) if isinstance(code, int) else None
+
+    return P1SensorDescription(
+        key=key,
+        translation_key="mbus_valve",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(VALVE_POSITIONS.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=position,
+        channel=meter.channel,
+    )
+
+
 def p1_sensor_descriptions(settings: P1MeterSettings) -> list[P1SensorDescription]:
     """The sensors for what the meter's telegrams carry, and nothing else."""
     descriptions = [QUANTITY_SENSORS[q] for q in P1Quantity if q in settings.quantities]
@@ -230,4 +253,6 @@ def p1_sensor_descriptions(settings: P1MeterSettings) -> list[P1SensorDescriptio
         descriptions.append(TARIFF_SENSOR)
     for meter in settings.mbus:
         descriptions += mbus_descriptions(meter)
+        if meter.valve:
+            descriptions.append(mbus_valve_description(meter))
     return descriptions

@@ -169,6 +169,11 @@ def test_belgian_breaker_limiter_fuse_and_peak_time() -> None:
     assert reading.values[P1Quantity.LIMITER_THRESHOLD] == 999_900.0  # 999.9 kW: no limit
     assert reading.values[P1Quantity.FUSE_THRESHOLD_L1] == 999.0
     assert reading.month_peak_at == datetime.fromisoformat("2020-05-09T11:45:58+00:00")
+    # The gas meter's valve is open; the water meter sends no valve.
+    assert [(m.kind, m.valve) for m in reading.mbus] == [
+        (MbusKind.GAS, 1),
+        (MbusKind.WATER, None),
+    ]
 
 
 def test_a_limiter_threshold_in_amperes_is_left_out() -> None:

@@ -94,6 +94,8 @@ class MbusReading:
     equipment_id: str | None
     value: float
     read_at: datetime
+    # The valve's position (0-n:24.4.0: 0 closed, 1 open, 2 ready for opening), if sent.
+    valve: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ NEEDED_NAMES = frozenset(
         "MBUS_DEVICE_TYPE",
         "MBUS_EQUIPMENT_IDENTIFIER",
         "MBUS_METER_READING",
+        "MBUS_VALVE_POSITION",
         "DEVICE_TYPE",
         "EQUIPMENT_IDENTIFIER_GAS",
         "GAS_METER_READING",
@@ -246,9 +247,16 @@ def _mbus_readings(telegram: Any) -> list[MbusReading]:
                 equipment_id=equipment_id,
                 value=round(float(reading.value) * factor, 7),
                 read_at=read_at,
+                valve=_valve_position(device),
             )
         )
     return readings
+
+
+def _valve_position(device: Any) -> int | None:
+    valve = getattr(device, "MBUS_VALVE_POSITION", None)
+    value = str(valve.value).strip() if valve is not None and valve.value is not None else ""
+    return int(value) if value.isdigit() else None
 
 
 def _mbus_kind(device: Any) -> MbusKind | None:
