@@ -58,6 +58,8 @@ CONF_TARIFF: Final = "tariff"
 CONF_MBUS_METERS: Final = "mbus_meters"
 CONF_CHANNEL: Final = "channel"
 CONF_KIND: Final = "kind"
+# An M-Bus meter whose telegrams carry its valve's position (a gas meter's valve).
+CONF_VALVE: Final = "valve"
 # An Inepro 4PS on a heat pump: the heat pump mode of each tariff T1..T4.
 CONF_TARIFF_MODES: Final = "tariff_modes"
 

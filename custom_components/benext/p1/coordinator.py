@@ -48,6 +48,8 @@ INSTANT_QUANTITIES = frozenset(
     q for q in P1Quantity if q.startswith(("power_", "voltage_l", "current_"))
 )
 TARIFF_KEY = "tariff"
+# When this month's peak demand was reached: an attribute of the month peak's sensor.
+MONTH_PEAK_AT_KEY = "month_peak_at"
 
 
 def mbus_key(channel: int) -> str:
@@ -58,6 +60,11 @@ def mbus_key(channel: int) -> str:
 def mbus_time_key(channel: int) -> str:
     """The value key of an M-Bus meter's time of reading."""
     return f"mbus_{channel}_read_at"
+
+
+def mbus_valve_key(channel: int) -> str:
+    """The value key of an M-Bus meter's valve position."""
+    return f"mbus_{channel}_valve"
 
 
 TOTAL_KEYS = frozenset(quantity.value for quantity in ENERGY_TOTALS)
@@ -72,7 +79,7 @@ MBUS_MAX_RISE_PER_HOUR: dict[MbusKind | None, float] = {
 
 
 def _is_mbus_total(key: str) -> bool:
-    return key.startswith("mbus_") and not key.endswith("_read_at")
+    return key.startswith("mbus_") and not key.endswith(("_read_at", "_valve"))
 
 
 def _meter_reading(reading: P1Reading) -> MeterReading:
@@ -80,9 +87,13 @@ def _meter_reading(reading: P1Reading) -> MeterReading:
     values: dict[str, Any] = {quantity.value: value for quantity, value in reading.values.items()}
     if reading.tariff is not None:
         values[TARIFF_KEY] = reading.tariff.value
+    if reading.month_peak_at is not None:
+        values[MONTH_PEAK_AT_KEY] = reading.month_peak_at
     for mbus in reading.mbus:
         values[mbus_key(mbus.channel)] = mbus.value
         values[mbus_time_key(mbus.channel)] = mbus.read_at
+        if mbus.valve is not None:
+            values[mbus_valve_key(mbus.channel)] = mbus.valve
     return MeterReading(
         read_at=dt_util.utcnow(),
         values=values,

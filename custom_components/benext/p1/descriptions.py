@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -21,7 +23,7 @@ from homeassistant.const import (
 
 from ..bus.p1.reading import MbusKind, P1Quantity, Tariff
 from ..meter_sensor import MeterSensorDescription
-from .coordinator import TARIFF_KEY, mbus_key, mbus_time_key
+from .coordinator import MONTH_PEAK_AT_KEY, TARIFF_KEY, mbus_key, mbus_time_key, mbus_valve_key
 from .settings import MbusMeterSettings, P1MeterSettings
 
 
@@ -31,6 +33,8 @@ class P1SensorDescription(MeterSensorDescription):
 
     # The M-Bus channel whose device the sensor belongs to; None for the smart meter.
     channel: int | None = None
+    # A count of events: shown as a whole number.
+    whole: bool = False
 
 
 def _energy(quantity: P1Quantity, enabled: bool = True) -> P1SensorDescription:
@@ -75,7 +79,26 @@ def _counter(quantity: P1Quantity, enabled: bool) -> P1SensorDescription:
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=enabled,
+        whole=True,
     )
+
+
+# The breaker's state codes (0-0:96.3.10), as the sensor's states.
+BREAKER_STATES = {0: "disconnected", 1: "connected", 2: "ready_for_reconnection"}
+
+
+# A gas valve's position codes (0-n:24.4.0), as the sensor's states.
+VALVE_POSITIONS = {0: "closed", 1: "open", 2: "ready_for_opening"}
+
+
+def _breaker_state(values: Mapping[str, Any]) -> str | None:
+    code = values.get(P1Quantity.BREAKER_STATE.value)
+    return BREAKER_STATES.get(code) if isinstance(code, int) else None
+
+
+def _month_peak_attributes(values: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    peak_at = values.get(MONTH_PEAK_AT_KEY)
+    return {"peak_at": peak_at} if peak_at is not None else None
 
 
 Q = P1Quantity
@@ -129,7 +152,30 @@ QUANTITY_SENSORS: dict[P1Quantity, P1SensorDescription] = {
         )
     },
     Q.AVERAGE_DEMAND: _power(Q.AVERAGE_DEMAND),
-    Q.MONTH_PEAK: _power(Q.MONTH_PEAK),
+    Q.MONTH_PEAK: replace(_power(Q.MONTH_PEAK), attributes_fn=_month_peak_attributes),
+    Q.BREAKER_STATE: P1SensorDescription(
+        key=Q.BREAKER_STATE.value,
+        translation_key=Q.BREAKER_STATE.value,
+        device_class=SensorDeviceClass.ENUM,
+        options=list(BREAKER_STATES.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_breaker_state,
+    ),
+    Q.LIMITER_THRESHOLD: P1SensorDescription(
+        key=Q.LIMITER_THRESHOLD.value,
+        translation_key=Q.LIMITER_THRESHOLD.value,
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    ),
+    Q.FUSE_THRESHOLD_L1: P1SensorDescription(
+        key=Q.FUSE_THRESHOLD_L1.value,
+        translation_key=Q.FUSE_THRESHOLD_L1.value,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    ),
 }
 
 TARIFF_SENSOR = P1SensorDescription(
@@ -181,6 +227,25 @@ def mbus_descriptions(meter: MbusMeterSettings) -> list[P1SensorDescription]:
     ]
 
 
+def mbus_valve_description(meter: MbusMeterSettings) -> P1SensorDescription:
+    """The position of an M-Bus meter's valve."""
+    key = mbus_valve_key(meter.channel)
+
+    def position(values: Mapping[str, Any]) -> str | None:
+        code = values.get(key)
+        return VALVE_POSITIONS.get(code) if isinstance(code, int) else None
+
+    return P1SensorDescription(
+        key=key,
+        translation_key="mbus_valve",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(VALVE_POSITIONS.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=position,
+        channel=meter.channel,
+    )
+
+
 def p1_sensor_descriptions(settings: P1MeterSettings) -> list[P1SensorDescription]:
     """The sensors for what the meter's telegrams carry, and nothing else."""
     descriptions = [QUANTITY_SENSORS[q] for q in P1Quantity if q in settings.quantities]
@@ -188,4 +253,6 @@ def p1_sensor_descriptions(settings: P1MeterSettings) -> list[P1SensorDescriptio
         descriptions.append(TARIFF_SENSOR)
     for meter in settings.mbus:
         descriptions += mbus_descriptions(meter)
+        if meter.valve:
+            descriptions.append(mbus_valve_description(meter))
     return descriptions

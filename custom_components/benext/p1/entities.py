@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.typing import StateType
 
 from ..const import DOMAIN
 from ..entity import BeNextMeterEntity
@@ -50,6 +54,14 @@ class P1Sensor(MeterSensor[P1Coordinator]):
         super().__init__(coordinator, subentry, device_info, description)
         if mbus_meter is not None:
             self._attr_device_info = mbus_device_info(subentry, *mbus_meter)
+
+    @property
+    def native_value(self) -> StateType | date | datetime | Decimal:
+        """The value; a count restored as a float (13.0, before counts were whole) as 13."""
+        value = super().native_value
+        if self.entity_description.whole and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 class RejectedTelegramsSensor(BeNextMeterEntity[P1Coordinator], SensorEntity):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -25,6 +25,7 @@ from ..const import (
     CONF_ROLE,
     CONF_SERIAL,
     CONF_TARIFF,
+    CONF_VALVE,
     DEFAULT_P1_POWER_INTERVAL,
     DEFAULT_P1_TOTAL_INTERVAL,
 )
@@ -38,6 +39,8 @@ class MbusMeterSettings:
     channel: int
     kind: MbusKind
     serial: str | None
+    # Its telegrams carry the valve's position.
+    valve: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class P1MeterSettings:
                     channel=int(meter[CONF_CHANNEL]),
                     kind=MbusKind(meter[CONF_KIND]),
                     serial=meter.get(CONF_SERIAL),
+                    valve=bool(meter.get(CONF_VALVE)),
                 )
                 for meter in data.get(CONF_MBUS_METERS, [])
             ),
@@ -93,7 +97,12 @@ class P1MeterSettings:
             CONF_QUANTITIES: sorted(q.value for q in self.quantities),
             CONF_TARIFF: self.has_tariff,
             CONF_MBUS_METERS: [
-                {CONF_CHANNEL: m.channel, CONF_KIND: m.kind.value, CONF_SERIAL: m.serial}
+                {
+                    CONF_CHANNEL: m.channel,
+                    CONF_KIND: m.kind.value,
+                    CONF_SERIAL: m.serial,
+                    **({CONF_VALVE: True} if m.valve else {}),
+                }
                 for m in self.mbus
             ],
         }
@@ -104,6 +113,7 @@ class P1MeterSettings:
     def with_reading(self, reading: P1Reading) -> P1MeterSettings:
         """These settings, widened by what a later telegram carries (a new M-Bus meter)."""
         known = {m.channel for m in self.mbus}
+        with_valve = {m.channel for m in reading.mbus if m.valve is not None}
         return P1MeterSettings(
             version=self.version,
             key=self.key,
@@ -112,9 +122,9 @@ class P1MeterSettings:
             model=self.model,
             quantities=self.quantities | reading.values.keys(),
             has_tariff=self.has_tariff or reading.tariff is not None,
-            mbus=self.mbus
+            mbus=tuple(replace(m, valve=True) if m.channel in with_valve else m for m in self.mbus)
             + tuple(
-                MbusMeterSettings(m.channel, m.kind, m.equipment_id)
+                MbusMeterSettings(m.channel, m.kind, m.equipment_id, m.valve is not None)
                 for m in reading.mbus
                 if m.channel not in known
             ),

@@ -13,7 +13,7 @@ import pytest
 
 from custom_components.benext.bus.p1.decoder import Rejection, TelegramDecoder
 from custom_components.benext.bus.p1.detection import detect
-from custom_components.benext.bus.p1.reading import MbusKind, P1Quantity, Tariff
+from custom_components.benext.bus.p1.reading import EVENT_COUNTS, MbusKind, P1Quantity, Tariff
 from custom_components.benext.bus.p1.versions import DsmrVersion
 from tests.p1_fixtures import GOOD, QUANTITIES, expected_value, raw, version_of
 
@@ -131,3 +131,55 @@ def test_wrong_key_for_an_encrypted_meter() -> None:
     (decoded,) = decoder.feed(frame)
     assert decoded.reading is None
     assert decoded.rejection in (Rejection.DECRYPTION, Rejection.PARSE)
+
+
+def test_event_counts_are_whole_numbers() -> None:
+    """Power failures, sags and swells are counts: 13, never 13.0."""
+    (decoded,) = TelegramDecoder(DsmrVersion.V5).feed(raw("dsmr5_nl_iskra_gas.txt"))
+    assert decoded.reading is not None
+    values = decoded.reading.values
+    assert values[P1Quantity.SHORT_POWER_FAILURES] == 13
+    counts = [values[q] for q in EVENT_COUNTS]
+    assert len(counts) == 8
+    assert all(type(count) is int for count in counts)
+    assert type(values[P1Quantity.POWER_IMPORT]) is float
+
+
+def test_easymeter_serial_and_model_without_firmware() -> None:
+    """An EasyMeter's printed serial (0-0:96.1.255) is its serial; `V3.04` is no model."""
+    meter = detect(raw("easymeter_q3d_a1004_nocrc.txt"))
+    assert meter is not None
+    assert (meter.manufacturer, meter.model, meter.serial) == (
+        "EasyMeter",
+        "Q3DA1004",
+        "1ESY1336001560",
+    )
+    # The reading's identity (what totals are kept per) stays the equipment identifier.
+    assert meter.reading is not None
+    assert meter.reading.equipment_id == "1336001560"
+
+
+def test_belgian_breaker_limiter_fuse_and_peak_time() -> None:
+    """A Fluvius meter's breaker, limiter and fuse supervision, and when the month peaked."""
+    (decoded,) = TelegramDecoder(DsmrVersion.BELGIUM).feed(raw("fluvius_v171_be_gas_water.txt"))
+    reading = decoded.reading
+    assert reading is not None
+    assert reading.values[P1Quantity.BREAKER_STATE] == 1
+    assert type(reading.values[P1Quantity.BREAKER_STATE]) is int
+    assert reading.values[P1Quantity.LIMITER_THRESHOLD] == 999_900.0  # 999.9 kW: no limit
+    assert reading.values[P1Quantity.FUSE_THRESHOLD_L1] == 999.0
+    assert reading.month_peak_at == datetime.fromisoformat("2020-05-09T11:45:58+00:00")
+    # The gas meter's valve is open; the water meter sends no valve.
+    assert [(m.kind, m.valve) for m in reading.mbus] == [
+        (MbusKind.GAS, 1),
+        (MbusKind.WATER, None),
+    ]
+
+
+def test_a_limiter_threshold_in_amperes_is_left_out() -> None:
+    """DSMR 3 gives the limiter in A: no power value, but the telegram is read."""
+    (decoded,) = TelegramDecoder(DsmrVersion.V2_2).feed(raw("dsmr3_nl_iskra_gas_nocrc.txt"))
+    assert decoded.reading is not None
+    assert P1Quantity.LIMITER_THRESHOLD not in decoded.reading.values
+    assert decoded.reading.values[P1Quantity.BREAKER_STATE] == 1
+    assert decoded.reading.month_peak_at is None

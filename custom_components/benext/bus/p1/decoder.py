@@ -16,14 +16,29 @@ from dsmr_parser.exceptions import DecryptionError, ParseError
 from dsmr_parser.parsers import TelegramParser
 
 from .crc import checksum_matches
-from .reading import P1Reading
+from .reading import P1Quantity, P1Reading
 from .telegram_mapping import NEEDED_NAMES, UnknownUnitError, reading_from_telegram
 from .versions import VERSIONS, DsmrVersion, plaintext_specification
 
 _LOGGER = logging.getLogger(__name__)
 
-# A stream that never frames a telegram is not allowed to grow without bound.
-MAX_BUFFERED_CHARACTERS = 16_384
+# The longest telegram a meter can send, in characters (bytes). DSMR 5's longest, with
+# its 1024-character text message (2048 hex digits) and four M-Bus channels, stays under
+# 3 KiB, and the largest captured fixture is 1.4 KiB; an encrypted frame is its plaintext
+# plus a few dozen bytes. A frame still open at this size is no telegram: it is dropped,
+# and the decoder never holds more than this.
+MAX_TELEGRAM_CHARACTERS = 8_192
+
+# What a home connection can carry at most: 3 phases x 80 A x 230 V (the largest
+# residential main fuse in Belgium and the Netherlands), about 55 kW. A telegram
+# without CRC that shows more power than this was garbled on the line.
+MAX_HOME_POWER_W = 3 * 80 * 230.0
+POWER_QUANTITIES = frozenset(
+    quantity
+    for quantity in P1Quantity
+    if quantity.startswith("power_")
+    or quantity in (P1Quantity.AVERAGE_DEMAND, P1Quantity.MONTH_PEAK)
+)
 
 
 class Rejection(StrEnum):
@@ -35,6 +50,8 @@ class Rejection(StrEnum):
     TIMESTAMP = "timestamp"
     UNIT = "unit"
     DECRYPTION = "decryption"
+    TOO_LONG = "too_long"
+    IMPLAUSIBLE = "implausible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,8 @@ class TelegramDecoder:
         encrypted = info.encrypted and bool(key)
         specification = info.specification if encrypted else plaintext_specification(version)
         self._check_crc = bool(specification["checksum_support"]) and not encrypted
+        # Nothing vouches for a plaintext telegram without CRC: its values are checked.
+        self._unchecked = not self._check_crc and not encrypted
         # An encrypted telegram's CRC is checked by dsmr-parser after decryption.
         self._parser = TelegramParser(
             reduced_specification(specification), apply_checksum_validation=encrypted
@@ -77,16 +96,39 @@ class TelegramDecoder:
     def feed(self, data: bytes) -> list[Decoded]:
         """Take the next bytes of the stream; decode the telegrams they complete."""
         if self._frames is not None:
-            self._frames.append(data)
-            return [self.decode(frame) for frame in self._frames.get_all()]
+            return self._feed_encrypted(self._frames, data)
         if self._plain is None:
             return []
         self._plain.append(data.decode("latin-1"))
         decoded = [self.decode(telegram) for telegram in self._plain.get_all()]
-        # Garbage without a telegram end: keep only what a telegram could still use.
-        if len(self._plain._buffer) > MAX_BUFFERED_CHARACTERS:  # noqa: SLF001
-            start = self._plain._buffer.rfind("/")  # noqa: SLF001
-            self._plain._buffer = self._plain._buffer[start:] if start >= 0 else ""  # noqa: SLF001
+        # A telegram holds no `/` but the one that opens it: what precedes the last one
+        # can never be part of a telegram, and a frame open for too long is none.
+        buffer = self._plain._buffer  # noqa: SLF001
+        start = buffer.rfind("/")
+        pending = buffer[start:] if start >= 0 else ""
+        if len(pending) > MAX_TELEGRAM_CHARACTERS:
+            pending = ""
+            decoded.append(Decoded(rejection=Rejection.TOO_LONG))
+        self._plain._buffer = pending  # noqa: SLF001
+        return decoded
+
+    @property
+    def buffered(self) -> int:
+        """How many characters (bytes) the decoder holds of a telegram still to end."""
+        if self._frames is not None:
+            return len(self._frames._buffer)  # noqa: SLF001
+        return len(self._plain._buffer) if self._plain is not None else 0  # noqa: SLF001
+
+    def _feed_encrypted(self, frames: EncryptedTelegramBuffer, data: bytes) -> list[Decoded]:
+        frames.append(data)
+        decoded = [self.decode(frame) for frame in frames.get_all()]
+        # The frame at the start says it is longer than any telegram: its tag was noise.
+        # Resync on the next tag, as dsmr-parser does for a frame it does not understand.
+        buffer = frames._buffer  # noqa: SLF001
+        while len(buffer) > MAX_TELEGRAM_CHARACTERS:
+            next_tag = buffer.find(EncryptedTelegramBuffer.GENERAL_GLOBAL_CIPHER_TAG, 1)
+            del buffer[: next_tag if next_tag > 0 else len(buffer)]
+            decoded += [self.decode(frame) for frame in frames.get_all()]
         return decoded
 
     def decode(self, telegram: str) -> Decoded:
@@ -109,7 +151,12 @@ class TelegramDecoder:
             )
         except UnknownUnitError as err:
             return Decoded(rejection=Rejection.UNIT, detail=str(err))
-        return Decoded(reading=reading)
+        implausible = _implausible_power(reading) if self._unchecked else ""
+        return Decoded(
+            reading=None if implausible else reading,
+            rejection=Rejection.IMPLAUSIBLE if implausible else None,
+            detail=implausible,
+        )
 
     def _parse(self, telegram: str) -> Any:
         """dsmr-parser's telegram, or the Decoded rejection of one it cannot read."""
@@ -124,6 +171,18 @@ class TelegramDecoder:
         except (ValueError, TypeError, IndexError) as err:
             # dsmr-parser lets a malformed frame or value raise whatever its parser hits.
             return Decoded(rejection=Rejection.PARSE, detail=f"{type(err).__name__}: {err}")
+
+
+def _implausible_power(reading: P1Reading) -> str:
+    """The power values beyond what a home connection carries, or "" when there is none.
+
+    Only a telegram without CRC needs this: a CRC catches what the line garbled.
+    """
+    return ", ".join(
+        f"{quantity} {value:g} W"
+        for quantity, value in reading.values.items()
+        if quantity in POWER_QUANTITIES and abs(value) > MAX_HOME_POWER_W
+    )
 
 
 def _identification(telegram: str) -> str | None:

@@ -38,6 +38,8 @@ ENCRYPTED_CANDIDATES = (DsmrVersion.LUXEMBOURG_ENCRYPTED, DsmrVersion.SAGEMCOM_T
 
 _CHECKSUM = re.compile(r"![0-9A-Fa-f]{1,4}\s*$")
 _VERSION_LINE = re.compile(r"^1-3:0\.2\.8\((\d)\d\)", re.MULTILINE)
+# A firmware version after the model on the identification line (`Q3DA1004 V3.04`).
+_FIRMWARE_SUFFIX = re.compile(r"\s+V?\d+(\.\d+)+$", re.IGNORECASE)
 
 # The three-letter flag that opens a telegram names the maker (the DLMS flag ID list).
 MAKERS = {
@@ -82,7 +84,7 @@ class P1Detection:
         model = header[4:]
         if model.startswith("\\") and len(model) > 2:
             model = model[2:]
-        return model.strip() or None
+        return _FIRMWARE_SUFFIX.sub("", model.strip()) or None
 
     @property
     def reading_header(self) -> str:
@@ -93,8 +95,10 @@ class P1Detection:
 
     @property
     def serial(self) -> str | None:
-        """The meter's equipment identifier."""
-        return self.reading.equipment_id if self.reading is not None else None
+        """The meter's serial number as printed on it, else its equipment identifier."""
+        if self.reading is None:
+            return None
+        return self.reading.serial_number or self.reading.equipment_id
 
 
 def first_encrypted_frame(data: bytes) -> str | None:

@@ -45,10 +45,24 @@ class P1Quantity(StrEnum):
     # Belgian capacity tariff: the current 15-minute average demand and this month's peak.
     AVERAGE_DEMAND = "average_demand"
     MONTH_PEAK = "month_peak"
+    # The meter's breaker (0 disconnected, 1 connected, 2 ready for reconnection), the
+    # power limiter's threshold in W and the fuse supervision's threshold in A.
+    BREAKER_STATE = "breaker_state"
+    LIMITER_THRESHOLD = "limiter_threshold"
+    FUSE_THRESHOLD_L1 = "fuse_threshold_l1"
 
 
 # The energy registers: counters that may only go up.
 ENERGY_TOTALS = frozenset(quantity for quantity in P1Quantity if quantity.startswith("energy_"))
+# Counts of events (power failures, voltage sags and swells): whole numbers.
+EVENT_COUNTS = frozenset(
+    quantity
+    for quantity in P1Quantity
+    if quantity.endswith("_power_failures")
+    or quantity.startswith(("voltage_sags", "voltage_swells"))
+)
+# Values that are whole numbers: counts, and the breaker's state code.
+WHOLE_QUANTITIES = EVENT_COUNTS | {P1Quantity.BREAKER_STATE}
 
 
 class Tariff(StrEnum):
@@ -80,6 +94,8 @@ class MbusReading:
     equipment_id: str | None
     value: float
     read_at: datetime
+    # The valve's position (0-n:24.4.0: 0 closed, 1 open, 2 ready for opening), if sent.
+    valve: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,11 @@ class P1Reading:
     meter_time: datetime | None = None
     # The meter's serial number (its equipment identifier, decoded to text).
     equipment_id: str | None = None
+    # The serial number printed on the meter, when the telegram sends it apart from its
+    # equipment identifier (an EasyMeter's 0-0:96.1.255).
+    serial_number: str | None = None
+    # When this month's peak demand (MONTH_PEAK) was reached, in UTC (Belgian meters).
+    month_peak_at: datetime | None = None
     # The identification line without its `/`: `ISK5\2M550T-1013` names maker and model.
     header: str | None = None
     mbus: tuple[MbusReading, ...] = ()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from .reading import MbusKind, MbusReading, P1Quantity, P1Reading, Tariff
+from .reading import WHOLE_QUANTITIES, MbusKind, MbusReading, P1Quantity, P1Reading, Tariff
 
 # dsmr-parser's value names, and the quantity each one is.
 QUANTITIES: dict[str, P1Quantity] = {
@@ -45,6 +45,17 @@ QUANTITIES: dict[str, P1Quantity] = {
     "VOLTAGE_SWELL_L3_COUNT": P1Quantity.VOLTAGE_SWELLS_L3,
     "BELGIUM_CURRENT_AVERAGE_DEMAND": P1Quantity.AVERAGE_DEMAND,
     "BELGIUM_MAXIMUM_DEMAND_MONTH": P1Quantity.MONTH_PEAK,
+    "ACTUAL_SWITCH_POSITION": P1Quantity.BREAKER_STATE,
+    "ACTUAL_TRESHOLD_ELECTRICITY": P1Quantity.LIMITER_THRESHOLD,
+    "FUSE_THRESHOLD_L1": P1Quantity.FUSE_THRESHOLD_L1,
+}
+
+# Values only some meters send, in the units they may come in: in another unit (DSMR 3's
+# limiter threshold in A) such a value is left out, and the telegram read without it.
+OPTIONAL_UNITS: dict[P1Quantity, frozenset[str | None]] = {
+    P1Quantity.BREAKER_STATE: frozenset({None}),
+    P1Quantity.LIMITER_THRESHOLD: frozenset({"kW", "W"}),
+    P1Quantity.FUSE_THRESHOLD_L1: frozenset({"A"}),
 }
 
 # The value names the mapping reads: a parser needs no other object of its specification.
@@ -58,9 +69,11 @@ NEEDED_NAMES = frozenset(
         "LUXEMBOURG_EQUIPMENT_IDENTIFIER",
         "Q3D_EQUIPMENT_IDENTIFIER",
         "EQUIPMENT_SERIAL_NUMBER",
+        "Q3D_EQUIPMENT_SERIALNUMBER",
         "MBUS_DEVICE_TYPE",
         "MBUS_EQUIPMENT_IDENTIFIER",
         "MBUS_METER_READING",
+        "MBUS_VALVE_POSITION",
         "DEVICE_TYPE",
         "EQUIPMENT_IDENTIFIER_GAS",
         "GAS_METER_READING",
@@ -120,16 +133,33 @@ def reading_from_telegram(
         dsmr_object = getattr(telegram, name, None)
         if dsmr_object is None or dsmr_object.value is None:
             continue
-        values[quantity] = _in_our_unit(dsmr_object.value, dsmr_object.unit, quantity)
+        value = dsmr_object.value
+        if quantity in OPTIONAL_UNITS and (value := _optional_value(quantity, dsmr_object)) is None:
+            continue
+        values[quantity] = _in_our_unit(value, dsmr_object.unit, quantity)
     timestamp = getattr(telegram, "P1_MESSAGE_TIMESTAMP", None)
+    month_peak = getattr(telegram, "BELGIUM_MAXIMUM_DEMAND_MONTH", None)
     return P1Reading(
         values=values,
         tariff=_tariff(getattr(telegram, "ELECTRICITY_ACTIVE_TARIFF", None), swapped_tariffs),
         meter_time=timestamp.value if timestamp is not None else None,
+        month_peak_at=getattr(month_peak, "datetime", None) if month_peak is not None else None,
         equipment_id=_equipment_id(telegram),
+        serial_number=_serial_number(telegram),
         header=header,
         mbus=tuple(_mbus_readings(telegram)),
     )
+
+
+def _optional_value(quantity: P1Quantity, dsmr_object: Any) -> int | Decimal | None:
+    """A value only some meters send, or None when it is not in a unit it may have."""
+    value = dsmr_object.value
+    # Some variants give the breaker's state as text ("1").
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if dsmr_object.unit not in OPTIONAL_UNITS[quantity] or not isinstance(value, int | Decimal):
+        return None
+    return value
 
 
 def decode_identifier(raw: str) -> str:
@@ -145,7 +175,8 @@ def _in_our_unit(value: Decimal | int, unit: str | None, quantity: P1Quantity) -
     if unit is None:
         unit = DEFAULT_UNITS.get(quantity.split("_", 1)[0])
     if unit is None:
-        return float(value)
+        # A count is shown as one (13 power failures, not 13.0).
+        return int(value) if quantity in WHOLE_QUANTITIES else float(value)
     factor = UNIT_FACTORS.get(unit)
     if factor is None:
         raise UnknownUnitError(f"{quantity} in {unit}")
@@ -172,6 +203,12 @@ def _equipment_id(telegram: Any) -> str | None:
         if dsmr_object is not None and str(dsmr_object.value or "").strip("0"):
             return decode_identifier(str(dsmr_object.value))
     return None
+
+
+def _serial_number(telegram: Any) -> str | None:
+    dsmr_object = getattr(telegram, "Q3D_EQUIPMENT_SERIALNUMBER", None)
+    value = str(dsmr_object.value or "").strip() if dsmr_object is not None else ""
+    return value or None
 
 
 def _mbus_readings(telegram: Any) -> list[MbusReading]:
@@ -210,9 +247,16 @@ def _mbus_readings(telegram: Any) -> list[MbusReading]:
                 equipment_id=equipment_id,
                 value=round(float(reading.value) * factor, 7),
                 read_at=read_at,
+                valve=_valve_position(device),
             )
         )
     return readings
+
+
+def _valve_position(device: Any) -> int | None:
+    valve = getattr(device, "MBUS_VALVE_POSITION", None)
+    value = str(valve.value).strip() if valve is not None and valve.value is not None else ""
+    return int(value) if value.isdigit() else None
 
 
 def _mbus_kind(device: Any) -> MbusKind | None:
