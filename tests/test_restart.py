@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+import json
 
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant, State
@@ -13,12 +14,13 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache_with
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
 from tests.wmbus_fixtures import WMBUS_FIXTURES
-from tests.wmbus_helpers import meter_of
-from tests.wmbus_peers import wmbus_entry
+from tests.wmbus_helpers import ClientFactory, meter_of
+from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 WATER = WMBUS_FIXTURES[1]  # Kamstrup Multical 21 44556677
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> None:
@@ -59,3 +61,50 @@ async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> 
     tick = hass.states.get("sensor.restored_tick")
     assert tick is not None
     assert tick.state == "ok"
+
+
+async def test_a_heat_cost_allocator_starts_again_at_its_set_date(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """Last year's 500 units were restored; the new year's count from 0 is shown, a glitch not."""
+    allocator = WMBUS_FIXTURES[12]  # Qundis Q caloric 78563412, set date 2018-12-31
+    meter = replace(meter_of(allocator), fields=("current_consumption_hca", "set_date"))
+    entity_id = "sensor.restored_allocator_units"
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{meter.subentry_id}_current_consumption_hca",
+        suggested_object_id=entity_id.split(".")[1],
+    )
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(entity_id, "500"),
+                {"native_value": 500, "native_unit_of_measurement": None, "cycle": "2017-12-31"},
+            )
+        ],
+    )
+    assert await setup_integration(hass, wmbus_entry([meter]))
+    client = await hass_client_no_auth()
+
+    async def post(units: int, set_date: str, second: int) -> str | None:
+        body = {
+            **allocator.expected,
+            "current_consumption_hca": units,
+            "set_date": set_date,
+            "timestamp": f"2026-11-22T10:00:{second:02d}Z",
+        }
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body), headers=AUTH
+        )
+        assert response.status == 200
+        await hass.async_block_till_done()
+        state = hass.states.get(entity_id)
+        return state.state if state is not None else None
+
+    # Still the year the restored 500 belongs to: a lower count is a glitch.
+    assert await post(3, "2017-12-31", 0) == "500"
+    # The set date moved on: the allocator counts the new year from 0.
+    assert await post(3, "2018-12-31", 1) == "3.0"
+    assert await post(5, "2018-12-31", 2) == "5.0"

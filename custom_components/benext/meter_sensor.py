@@ -35,6 +35,9 @@ class MeterSensorDescription(SensorEntityDescription):
     # The reading's total that the sensor shows, whose floor its restored value is, when
     # that is not the one under its key.
     total_key: str | None = None
+    # A value in the reading whose change starts a new counting cycle: the total may then
+    # restart from 0 (a heat cost allocator at its set date).
+    cycle_field: str | None = None
 
     def value_of(self, values: Values) -> StateType | datetime:
         """The sensor's value in a reading."""
@@ -47,6 +50,7 @@ class TotalExtraStoredData(SensorExtraStoredData):
 
     serial: str | None = None
     good_at: datetime | None = None
+    cycle: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form."""
@@ -54,6 +58,7 @@ class TotalExtraStoredData(SensorExtraStoredData):
             **super().as_dict(),
             "serial": self.serial,
             "good_at": self.good_at.isoformat() if self.good_at is not None else None,
+            "cycle": self.cycle,
         }
 
     @classmethod
@@ -63,11 +68,13 @@ class TotalExtraStoredData(SensorExtraStoredData):
         if sensor_data is None:
             return None
         good_at = restored.get("good_at")
+        cycle = restored.get("cycle")
         return cls(
             sensor_data.native_value,
             sensor_data.native_unit_of_measurement,
             restored.get("serial"),
             dt_util.parse_datetime(good_at) if isinstance(good_at, str) else None,
+            cycle if isinstance(cycle, str) else None,
         )
 
 
@@ -94,6 +101,7 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         self._attributes: Mapping[str, Any] | None = None
         self._serial: str | None = None
         self._good_at: datetime | None = None
+        self._cycle: str | None = None
         self._restored: float | None = None
 
     async def async_added_to_hass(self) -> None:
@@ -111,6 +119,7 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
             self._restored = float(restored.native_value)
             self._attr_native_value = restored.native_value
             self._serial = restored.serial
+            self._cycle = restored.cycle
             # Stored before the time was kept: the state's last write was good then.
             last_state = await self.async_get_last_state()
             self._good_at = restored.good_at or (
@@ -129,7 +138,11 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
     def extra_restore_state_data(self) -> TotalExtraStoredData:
         """The value, and for a total the serial number of the meter that counted it."""
         return TotalExtraStoredData(
-            self.native_value, self.native_unit_of_measurement, self._serial, self._good_at
+            self.native_value,
+            self.native_unit_of_measurement,
+            self._serial,
+            self._good_at,
+            self._cycle,
         )
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
@@ -138,6 +151,10 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         if value is None or (isinstance(value, float) and is_sentinel(value)):
             # Not sent, or a meter's marker for "no value": the last value stays.
             return False
+        cycle = self._cycle_of(reading)
+        if self._is_total and cycle != self._cycle and self._cycle is not None:
+            # A new counting cycle: the total starts again from its own count.
+            self._restored = None
         if self._is_total and self._below_restored(value, reading.serial):
             return False
         attributes = (
@@ -153,9 +170,15 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         self._attributes = attributes
         if self._is_total:
             self._good_at = reading.read_at
+            self._cycle = cycle
             if reading.serial is not None:
                 self._serial = reading.serial
         return True
+
+    def _cycle_of(self, reading: MeterReading) -> str | None:
+        field = self.entity_description.cycle_field
+        cycle = reading.values.get(field) if field is not None else None
+        return cycle if isinstance(cycle, str) else None
 
     def _below_restored(self, value: StateType | datetime, serial: str | None) -> bool:
         """Whether a reading taken before the restored total was known lies under it.

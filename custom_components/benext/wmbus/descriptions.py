@@ -49,6 +49,9 @@ class Named:
     date_field: str | None = None
     precision: int | None = None
     enabled: bool = True
+    # The text field whose change starts a new counting cycle (a heat cost allocator
+    # starts again from 0 at its set date).
+    cycle_field: str | None = None
 
 
 _TOTAL = SensorStateClass.TOTAL_INCREASING
@@ -107,7 +110,7 @@ ROOM_SENSOR_FIELDS: Mapping[str, Named] = {
     "average_relative_humidity_1h_rh": Named("average_humidity_1h", SensorDeviceClass.HUMIDITY),
     "average_relative_humidity_24h_rh": Named("average_humidity_24h", SensorDeviceClass.HUMIDITY),
 }
-_UNITS = Named("heat_cost_units", None, _TOTAL, precision=0)
+_UNITS = Named("heat_cost_units", None, _TOTAL, precision=0, cycle_field="set_date")
 _UNITS_AT_SET_DATE = Named(
     "heat_cost_units_at_set_date", None, None, date_field="set_date", precision=0
 )
@@ -255,6 +258,7 @@ def _named(name: str, named: Named) -> WmbusSensorDescription:
             if date_field is not None
             else None
         ),
+        cycle_field=named.cycle_field,
     )
 
 
