@@ -20,6 +20,7 @@ from custom_components.benext.bus.wmbus.dates import meter_date, meter_datetime
         (" 2020-10-01\n", date(2020, 10, 1)),
         ("", None),
         ("2127-15-31", None),  # M-Bus "no date" (all ones)
+        ("2127-12-31", None),  # year all ones: "every year", never 2127
         ("2019-02-30", None),
         ("0000-00-00", None),
         ("2020-02-08T", None),
@@ -43,6 +44,7 @@ def test_meter_date(text: str, expected: date | None) -> None:
         ("2021-05-31T23:59", datetime(2021, 5, 31, 23, 59)),
         ("2021-05-31 24:00", None),
         ("2127-15-31 00:00", None),
+        ("2127-12-31 23:59", None),
         ("2021-05-31", None),
         ("", None),
         ("garbage", None),

@@ -11,6 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 import re
 
+# M-Bus's all-ones year (127, printed as 2127): "every year" or "no date", never a year.
+ALL_ONES_YEAR = 2127
+
 # A date, optionally followed by the time of a timestamp (which is not read).
 DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?")
 DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
@@ -22,6 +25,8 @@ def meter_date(text: str) -> date | None:
     if match is None:
         return None
     year, month, day = (int(part) for part in match.groups())
+    if year == ALL_ONES_YEAR:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
@@ -38,6 +43,8 @@ def meter_datetime(text: str) -> datetime | None:
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    if year == ALL_ONES_YEAR:
+        return None
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
