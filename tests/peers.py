@@ -168,18 +168,10 @@ def crc16_modbus(frame: bytes) -> bytes:
 type RtuFault = Literal["none", "bad_crc", "wrong_address"]
 
 
-class FaultyRtuOverTcpPeer:
-    """A transparent converter with one meter, whose answers can arrive damaged.
+class LoopbackTcpPeer:
+    """A TCP server on loopback whose `_serve` answers each client, closed with them all."""
 
-    Speaks raw Modbus RTU frames over TCP and understands 8-byte requests (FC03, FC04);
-    a request with a bad CRC or for another address gets no answer. `fault` damages the
-    answers: "bad_crc" flips the CRC, "wrong_address" answers as another address (with
-    a valid CRC).
-    """
-
-    def __init__(self, meter: SimulatedKwhMeter, fault: RtuFault = "none") -> None:
-        self.meter = meter
-        self.fault: RtuFault = fault
+    def __init__(self) -> None:
         self.port = free_port()
         self._server: asyncio.Server | None = None
 
@@ -192,6 +184,24 @@ class FaultyRtuOverTcpPeer:
             self._server.close_clients()
             await self._server.wait_closed()
             self._server = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+
+class FaultyRtuOverTcpPeer(LoopbackTcpPeer):
+    """A transparent converter with one meter, whose answers can arrive damaged.
+
+    Speaks raw Modbus RTU frames over TCP and understands 8-byte requests (FC03, FC04);
+    a request with a bad CRC or for another address gets no answer. `fault` damages the
+    answers: "bad_crc" flips the CRC, "wrong_address" answers as another address (with
+    a valid CRC).
+    """
+
+    def __init__(self, meter: SimulatedKwhMeter, fault: RtuFault = "none") -> None:
+        super().__init__()
+        self.meter = meter
+        self.fault: RtuFault = fault
 
     def answer(self, request: bytes) -> bytes | None:
         """The frame the meter sends back to an 8-byte request, if any."""
@@ -291,7 +301,7 @@ class P1SerialPeer(SerialPtyPair):
             os.close(fd)
 
 
-class DroppingRtuOverTcpPeer:
+class DroppingRtuOverTcpPeer(LoopbackTcpPeer):
     """A transparent converter with several meters that closes the connection on a request.
 
     Speaks raw Modbus RTU frames over TCP like FaultyRtuOverTcpPeer; a request for an
@@ -301,21 +311,10 @@ class DroppingRtuOverTcpPeer:
     """
 
     def __init__(self, meters: list[SimulatedKwhMeter], drop_at: set[int] | None = None) -> None:
+        super().__init__()
         self.meters = {meter.device_id: FaultyRtuOverTcpPeer(meter) for meter in meters}
         self.drop_at = set(drop_at or ())
         self.connections = 0
-        self.port = free_port()
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, LOOPBACK, self.port)
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server.close_clients()
-            await self._server.wait_closed()
-            self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 import json
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -19,14 +18,6 @@ from tests.tasmota_peers import GPLUGM_SENSORS, MosquittoBroker, TasmotaHttpPeer
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 TOPIC = "tele/gPlugM_598E64/SENSOR"
-
-
-@pytest.fixture
-async def broker(tmp_path: Path) -> AsyncGenerator[MosquittoBroker]:
-    broker = MosquittoBroker(tmp_path)
-    await broker.start()
-    yield broker
-    await broker.stop()
 
 
 @pytest.fixture
