@@ -9,12 +9,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 
 from .bus.connection import configured_buses
 from .const import CONF_DETECTED_DRIVER, CONF_FIELDS, CONF_SERIAL, DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
 from .entity import hub_device_info
+from .entry_issues import async_forget_entry_issues
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry, BeNextRuntimeData
 
@@ -23,7 +24,8 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SE
 
 async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Set up an installation from a config entry."""
-    _async_forget_held_totals(hass, entry)
+    # Totals are checked afresh from their restored floors.
+    async_forget_entry_issues(hass, entry, HELD_TOTAL_ISSUE)
     coordinators = {
         bus: await METER_BUSES[bus].async_setup_coordinator(hass, entry, connection)
         for bus, connection in configured_buses(entry.data).items()
@@ -60,20 +62,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Unload an installation: its platforms, and with them every bus task."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-
-
-def _async_forget_held_totals(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
-    """Start without held-total issues: the totals are checked afresh from their floors."""
-    registry = ir.async_get(hass)
-    for domain, issue_id in list(registry.issues):
-        issue = registry.issues[(domain, issue_id)]
-        if (
-            domain == DOMAIN
-            and issue_id.startswith(HELD_TOTAL_ISSUE)
-            and issue.data is not None
-            and issue.data.get("entry_id") == entry.entry_id
-        ):
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 # What a meter itself reports, stored so that its entities exist from the start: no reload.

@@ -130,12 +130,9 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         fall as one, the reading is not published at all).
         """
         totals = self._totals.setdefault(subentry_id, MeterTotals())
-        limits = self._total_limits
         candidates: dict[str, tuple[float, float]] = {}
         for key, value in reading.values.items():
-            if key not in limits:
-                limits[key] = self.total_limit(key)
-            if (limit := limits[key]) is not None and isinstance(value, int | float):
+            if (limit := self._limit_of(key)) is not None and isinstance(value, int | float):
                 candidates[key] = (float(value), limit)
         refused = totals.check(
             candidates, reading.read_at, reading.serial, whole=self.refuses_whole_reading
@@ -173,9 +170,15 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         good_at: datetime | None,
     ) -> None:
         """A total's last good value from before a restart, and when: the floor that follows."""
-        if (limit := self.total_limit(key)) is not None:
+        if (limit := self._limit_of(key)) is not None:
             totals = self._totals.setdefault(subentry_id, MeterTotals())
             totals.restore(key, value, serial, limit, good_at)
+
+    def _limit_of(self, key: str) -> float | None:
+        """`total_limit(key)`, asked once per key."""
+        if key not in self._total_limits:
+            self._total_limits[key] = self.total_limit(key)
+        return self._total_limits[key]
 
     def _note_held_totals(
         self, subentry_id: str, totals: MeterTotals, keys: Mapping[str, object]
@@ -183,6 +186,9 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         """Raise a repair issue for a total held at a new level, and clear it once it is not."""
         for key in keys:
             guard = totals.guards[key]
+            if guard.held is None and not self._held_issues:
+                # Nothing held on the bus: the common case, on every reading.
+                continue
             issue_id = held_total_issue_id(subentry_id, key)
             if guard.held is None:
                 if issue_id in self._held_issues:
@@ -221,20 +227,17 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
                 },
             )
 
-    def has_total(self, subentry_id: str, key: str) -> bool:
-        """Whether the bus guards this total of the meter."""
-        totals = self._totals.get(subentry_id)
-        return totals is not None and key in totals.guards
-
     @callback
-    def async_accept_held_total(self, subentry_id: str, key: str) -> None:
-        """The user accepts a total's new level: it is the floor from now on."""
+    def async_accept_held_total(self, subentry_id: str, key: str) -> bool:
+        """The user accepts a total's new level as its floor; False when the total is not ours."""
         totals = self._totals.get(subentry_id)
-        if totals is not None and key in totals.guards:
-            totals.guards[key].accept_held(dt_util.utcnow())
+        if totals is None or key not in totals.guards:
+            return False
+        totals.guards[key].accept_held(dt_util.utcnow())
         issue_id = held_total_issue_id(subentry_id, key)
         self._held_issues.discard(issue_id)
         ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        return True
 
     def write_due(self, subentry_id: str, key: str, shown: object) -> bool:
         """Whether an entity may write what it now shows; if so, that is noted as written."""

@@ -32,10 +32,11 @@ class HeldTotalRepairFlow(RepairsFlow):
         runtime = getattr(entry, "runtime_data", None) if entry is not None else None
         if runtime is None:
             return self.async_abort(reason="meter_gone")
-        for coordinator in runtime.buses.values():
-            if coordinator.has_total(self._subentry_id, self._key):
-                coordinator.async_accept_held_total(self._subentry_id, self._key)
-                return self.async_create_entry(data={})
+        if any(
+            coordinator.async_accept_held_total(self._subentry_id, self._key)
+            for coordinator in runtime.buses.values()
+        ):
+            return self.async_create_entry(data={})
         return self.async_abort(reason="meter_gone")
 
     async def async_step_ignore(

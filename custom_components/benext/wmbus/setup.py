@@ -8,7 +8,7 @@ from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 
 from ..bus.connection import DEFAULT_WMBUS_RADIO, Bus, BusConnection, Transport
 from ..bus.wmbus.config_text import MeterLine, make_private_dir
@@ -16,6 +16,7 @@ from ..bus.wmbus.drivers import driver_info
 from ..bus.wmbus.log_lines import undecryptable_meter_id
 from ..bus.wmbus.process import ManagedSettings, WmbusmetersRunner, find_wmbusmeters
 from ..const import CONF_WEBHOOK_ID, DOMAIN, LOGGER, SUBENTRY_WMBUS_METER
+from ..entry_issues import async_forget_entry_issues
 from ..runtime import BeNextConfigEntry
 from .coordinator import WRONG_KEY_ISSUE, WmbusCoordinator, WmbusMeter
 from .settings import WmbusMeterSettings
@@ -74,7 +75,8 @@ def wmbus_coordinator(
             )
 
     coordinator.on_meter_widened = store
-    _async_forget_key_issues(hass, entry)
+    # The keys now set are tried afresh; a meter that is gone takes its issue with it.
+    async_forget_entry_issues(hass, entry, WRONG_KEY_ISSUE)
     return coordinator
 
 
@@ -123,17 +125,3 @@ async def async_start_wmbus(
     )
     await runner.async_start()
     return runner.async_stop
-
-
-def _async_forget_key_issues(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
-    """Start without wrong-key issues: the keys now set are tried afresh.
-
-    A meter that is gone takes its issue with it.
-    """
-    registry = ir.async_get(hass)
-    for domain, issue_id in list(registry.issues):
-        if domain != DOMAIN or not issue_id.startswith(WRONG_KEY_ISSUE):
-            continue
-        issue = registry.issues[(domain, issue_id)]
-        if issue.data is not None and issue.data.get("entry_id") == entry.entry_id:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
