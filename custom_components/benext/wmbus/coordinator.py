@@ -207,7 +207,7 @@ class WmbusCoordinator(BusCoordinator):
         if telegram.rssi_dbm is not None:
             values[RSSI_FIELD] = telegram.rssi_dbm
         totals = [
-            value for name, value in telegram.values.items() if _max_rise_per_hour(name) is not None
+            value for name, value in telegram.values.items() if self._limit_of(name) is not None
         ]
         reading = MeterReading(
             read_at=now,
