@@ -63,6 +63,33 @@ async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> 
     assert tick.state == "ok"
 
 
+async def test_a_stored_no_sensor_marker_is_not_shown_again(hass: HomeAssistant) -> None:
+    """A Kamstrup's 127 °C ("no such sensor") kept from before is no value after a restart."""
+    meter = replace(meter_of(WATER), fields=("total_m3", "flow_temperature_c"))
+    registry = er.async_get(hass)
+    registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{meter.subentry_id}_flow_temperature_c",
+        suggested_object_id="stored_water_temperature",
+    )
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State("sensor.stored_water_temperature", "127"),
+                {"native_value": 127, "native_unit_of_measurement": "°C"},
+            )
+        ],
+    )
+
+    assert await setup_integration(hass, wmbus_entry([meter]))
+
+    temperature = hass.states.get("sensor.stored_water_temperature")
+    assert temperature is not None
+    assert temperature.state != "127"
+
+
 async def test_a_heat_cost_allocator_starts_again_at_its_set_date(
     hass: HomeAssistant, hass_client_no_auth: ClientFactory
 ) -> None:

@@ -17,7 +17,7 @@ from homeassistant.util import dt as dt_util
 from .bus.connection import Bus, BusConnection
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import DOMAIN, LOGGER, PUSH_SILENCE_LIMIT
-from .domain.total_guard import MeterTotals, Rejection
+from .domain.total_guard import MeterTotals, Rejection, is_sentinel
 from .domain.write_limiter import WriteLimiter
 
 
@@ -115,6 +115,10 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     def total_limit(self, key: str) -> float | None:
         """The most a total can rise in an hour, in its own unit; None when `key` is no total."""
         return None
+
+    def is_not_sent(self, subentry_id: str, key: str, value: object) -> bool:
+        """Whether a meter's value is a marker for "no value" (NaN, float32 maximum, ...)."""
+        return isinstance(value, float) and is_sentinel(value)
 
     def write_interval(self, key: str) -> float:
         """The least number of seconds between two writes of a value: by default none."""

@@ -20,7 +20,6 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .coordinator import BusCoordinator, MeterReading
-from .domain.total_guard import is_sentinel
 from .entity import MeterReadingEntity
 
 type Values = Mapping[str, Any]
@@ -108,7 +107,13 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         """Show the value from before a restart at once; a total's is also its floor."""
         last = await self.async_get_last_extra_data()
         restored = TotalExtraStoredData.from_dict(last.as_dict()) if last is not None else None
-        if restored is not None and not self._is_total:
+        if (
+            restored is not None
+            and not self._is_total
+            and not self.coordinator.is_not_sent(
+                self.subentry_id, self.entity_description.key, restored.native_value
+            )
+        ):
             # Shown until the meter's next reading, as long as the meter counts as current.
             self._attr_native_value = restored.native_value
         if (
@@ -148,7 +153,7 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
     def _update_from_reading(self, reading: MeterReading) -> bool:
         description = self.entity_description
         value = description.value_of(reading.values)
-        if value is None or (isinstance(value, float) and is_sentinel(value)):
+        if value is None or self.coordinator.is_not_sent(self.subentry_id, description.key, value):
             # Not sent, or a meter's marker for "no value": the last value stays.
             return False
         cycle = self._cycle_of(reading)

@@ -40,6 +40,10 @@ async def test_every_fixture_value_reaches_its_entity(
         for name, value in fixture.expected.items()
         if name not in ENVELOPE and isinstance(value, int | float)
     }
+    if fixture.driver == "multical21" and numbers.get("flow_temperature_c") == 127:
+        # The meter has no such sensor (wmbusmeters issues #53, #490): no entity for it.
+        assert state_of(hass, "sensor", fixture.meter_id, "flow_temperature_c") is None
+        del numbers["flow_temperature_c"]
     assert numbers
     for name, value in numbers.items():
         state = state_of(hass, "sensor", fixture.meter_id, name)

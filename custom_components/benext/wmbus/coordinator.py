@@ -17,6 +17,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 
 from ..bus.connection import BusConnection, Transport
+from ..bus.wmbus.not_sent import is_not_sent
 from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
 from ..bus.wmbus.units import field_unit
 from ..const import (
@@ -144,6 +145,13 @@ class WmbusCoordinator(BusCoordinator):
     def total_limit(self, key: str) -> float | None:
         """A heat meter counts at most its largest power, a water meter its largest flow."""
         return _max_rise_per_hour(key)
+
+    def is_not_sent(self, subentry_id: str, key: str, value: object) -> bool:
+        """Also the meter's driver's marker for a sensor it lacks (a Kamstrup's 127 °C)."""
+        meter = self._by_subentry.get(subentry_id)
+        return super().is_not_sent(subentry_id, key, value) or (
+            meter is not None and is_not_sent(meter.settings.effective_driver, key, value)
+        )
 
     def is_current(self, meter: WmbusMeter) -> bool:
         """Whether the meter was heard lately (or, after a start, may still be heard).

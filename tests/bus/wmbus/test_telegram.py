@@ -29,6 +29,9 @@ FIXTURE_TIME = datetime(1111, 11, 11, 11, 11, 11, tzinfo=UTC)
 # flowIQ's flow temperature (5, 14) and leaves out a flowIQ's max flow of 0 (6).
 ONLY_2_0_0 = {1: {"external_temperature_c"}, 6: {"max_flow_m3h"}}
 ONLY_3_0_0 = {1: {"min_flow_temperature_c"}, 5: {"flow_temperature_c"}, 14: {"flow_temperature_c"}}
+# A Kamstrup water meter without a temperature sensor sends 127 °C for it (wmbusmeters
+# issues #53 and #490): not a value.
+NO_SENSOR = {("flow_temperature_c", 127)}
 # Texts that differ but mean the same: dates (checked with meter_date) and a flowIQ status
 # bit 3.0.0 names (TAMPER; 2.0.0 prints ERROR_FLAGS_10; see test_alarms.py).
 DATE_TEXTS = {13: {"current_date", "previous_date"}}
@@ -49,9 +52,48 @@ def test_2_0_0_json_is_read_as_printed(fixture: WmbusFixture) -> None:
     assert telegram.driver == fixture.driver
     assert telegram.media == fixture.expected["media"]
     assert telegram.timestamp == FIXTURE_TIME
-    assert dict(telegram.values) == {k: v for k, v in fields.items() if not isinstance(v, str)}
+    assert dict(telegram.values) == {
+        k: v for k, v in fields.items() if not isinstance(v, str) and (k, v) not in NO_SENSOR
+    }
     assert dict(telegram.texts) == {k: v for k, v in fields.items() if isinstance(v, str)}
     assert (telegram.rssi_dbm, telegram.error, telegram.decryption_failed) == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        (
+            {"meter": "multical21", "flow_temperature_c": 127, "external_temperature_c": 19},
+            {"total_m3": 6.408, "external_temperature_c": 19},
+        ),
+        (
+            {
+                "meter": "kamwater",
+                "flow_temperature_c": 127,
+                "min_external_temperature_last_month_c": 127,
+            },
+            {"total_m3": 6.408},
+        ),
+    ],
+    ids=["2.0.0", "3.0.0"],
+)
+def test_a_kamstrup_without_temperature_sensor_sends_no_temperature(
+    printed: dict[str, Any], expected: dict[str, float]
+) -> None:
+    """127 °C is a Kamstrup water meter's "no such sensor": no value; a real one is kept."""
+    telegram = parse_telegram(
+        {**printed, "id": "76348799", "total_m3": 6.408, "current_status": ""}
+    )
+    assert telegram.driver == "multical21"
+    assert dict(telegram.values) == expected
+
+
+def test_127_is_a_value_for_other_meters() -> None:
+    """The marker is the driver's: a heat cost allocator's 127 units are units."""
+    telegram = parse_telegram(
+        {"meter": "qcaloric", "id": "78563412", "current_consumption_hca": 127}
+    )
+    assert dict(telegram.values) == {"current_consumption_hca": 127}
 
 
 @pytest.mark.parametrize("fixture", WMBUS_FIXTURES, ids=fixture_id)

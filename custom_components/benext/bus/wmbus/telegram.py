@@ -17,6 +17,7 @@ import re
 from types import MappingProxyType
 
 from .drivers import canonical_driver
+from .not_sent import is_not_sent
 from .units import field_unit
 
 # The keys around the meter's own fields. `stdin:jsonl` decoding (2.0.0, seen by running it)
@@ -114,7 +115,11 @@ def parse_telegram(obj: object) -> WmbusTelegram:
         media=_text(obj.get("media")) or "",
         timestamp=_timestamp(obj.get("timestamp")),
         values=MappingProxyType(
-            {key: number for key, value in fields.items() if (number := _number(value)) is not None}
+            {
+                key: number
+                for key, value in fields.items()
+                if (number := _number(value)) is not None and not is_not_sent(driver, key, number)
+            }
         ),
         # A text under a field named by its unit is a bad field, skipped: it is no number.
         texts=MappingProxyType(
