@@ -8,16 +8,21 @@ import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.benext.const import DOMAIN
+from custom_components.benext.const import DOMAIN, PUSH_SILENCE_LIMIT
 from tests import setup_integration
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.peers import ModbusTcpPeer, P1TelegramServer, free_port, network
+from tests.wmbus_fixtures import WMBUS_FIXTURES
+from tests.wmbus_helpers import ClientFactory, meter_of
+from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
+
+AUTH_HEADER = {"Authorization": f"Bearer {TOKEN}"}
 
 
 async def test_setup_and_unload(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
@@ -57,9 +62,41 @@ async def test_push_bus_alone_sets_up(hass: HomeAssistant) -> None:
     assert await setup_integration(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
-    # Nothing has arrived yet: the bus shows as offline, not as unknown.
-    assert hass.states.get("binary_sensor.flat_12_wm_bus").state == STATE_OFF
+    # Nothing has arrived yet, and nothing is late: no alarm, the hub waits for meters.
+    assert hass.states.get("binary_sensor.flat_12_wm_bus").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.flat_12_status").state == "waiting"
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_push_bus_waits_then_is_late(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory, freezer: FrozenDateTimeFactory
+) -> None:
+    """After a start a wM-Bus waits for its meters' telegrams; silent too long, it is down."""
+    water = WMBUS_FIXTURES[1]
+    entry = wmbus_entry([meter_of(water)])
+    assert await setup_integration(hass, entry)
+    assert hass.states.get("sensor.flat_12_status").state == "waiting"
+
+    freezer.tick(PUSH_SILENCE_LIMIT - timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.flat_12_status").state == "waiting"
+    assert hass.states.get("binary_sensor.flat_12_wm_bus").state == STATE_UNKNOWN
+
+    freezer.tick(timedelta(minutes=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
     assert hass.states.get("sensor.flat_12_status").state == "offline"
+    assert hass.states.get("binary_sensor.flat_12_wm_bus").state == STATE_OFF
+
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{WEBHOOK_ID}", json=water.expected, headers=AUTH_HEADER
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.flat_12_status").state == "ok"
+    assert hass.states.get("binary_sensor.flat_12_wm_bus").state == STATE_ON
 
 
 async def test_bus_down_and_recovery(

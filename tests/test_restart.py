@@ -61,6 +61,10 @@ async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> 
     tick = hass.states.get("sensor.restored_tick")
     assert tick is not None
     assert tick.state == "ok"
+    # The bus waits for the meter's next telegram: nothing is down.
+    hub = hass.states.get("sensor.flat_12_status")
+    assert hub is not None
+    assert hub.state == "waiting"
 
 
 async def test_a_stored_no_sensor_marker_is_not_shown_again(hass: HomeAssistant) -> None:

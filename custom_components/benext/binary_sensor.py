@@ -13,6 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bus.connection import Bus
 from .coordinator import BusCoordinator
+from .domain.hub_status import BusCondition
 from .entity import BeNextHubEntity
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry
@@ -56,6 +57,8 @@ class BusConnectivitySensor(BeNextHubEntity, BinarySensorEntity):
         self._coordinator = coordinator
 
     @property
-    def is_on(self) -> bool:
-        """Whether the bus answered its last check."""
+    def is_on(self) -> bool | None:
+        """Whether the bus answered its last check; unknown until a push bus is first heard."""
+        if self._coordinator.condition is BusCondition.WAITING:
+            return None
         return self._coordinator.last_update_success

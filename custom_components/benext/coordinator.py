@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 from .bus.connection import Bus, BusConnection
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import DOMAIN, LOGGER, PUSH_SILENCE_LIMIT
+from .domain.hub_status import BusCondition
 from .domain.total_guard import MeterTotals, Rejection, is_sentinel
 from .domain.write_limiter import WriteLimiter
 
@@ -82,6 +83,8 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
             update_interval=update_interval,
         )
         self.connection = connection
+        self.started_at = dt_util.utcnow()
+        self._last_condition: BusCondition | None = None
         self.last_contact: datetime | None = None
         self.readings: dict[str, MeterReading] = {}
         self._totals: dict[str, MeterTotals] = {}
@@ -107,6 +110,36 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     def bus(self) -> Bus:
         """The bus this coordinator watches."""
         return self.connection.bus
+
+    @property
+    def has_meters(self) -> bool:
+        """Whether any meter is configured on the bus: one without has nothing to send."""
+        return True
+
+    @property
+    def condition(self) -> BusCondition:
+        """Up, down, or waiting for a push bus's first telegram since the start.
+
+        Wireless meters may take minutes to send after a start: a push bus is late only
+        once it has been silent for the silence limit, and never while it has no meters.
+        """
+        if self.last_update_success:
+            return BusCondition.UP
+        if self.connection.is_push and self.last_contact is None:
+            since_start = dt_util.utcnow() - self.started_at
+            if not self.has_meters or since_start <= PUSH_SILENCE_LIMIT:
+                return BusCondition.WAITING
+        return BusCondition.DOWN
+
+    @callback
+    def _async_refresh_finished(self) -> None:
+        # A refresh that fails after a failed one tells no one; a bus that was waiting and
+        # is now late must show as down.
+        condition = self.condition
+        was_waiting = self._last_condition is BusCondition.WAITING
+        self._last_condition = condition
+        if was_waiting and condition is BusCondition.DOWN:
+            self.async_update_listeners()
 
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter's values can be trusted now: by default, while the bus answers."""
@@ -281,7 +314,7 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
 
     def _raise_if_silent(self, now: datetime) -> None:
         if self.last_contact is None:
-            # Not a fault yet: wireless meters may take minutes to send after a start.
+            # Not a fault while the bus is waiting (see `condition`).
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="bus_waiting",

@@ -26,8 +26,8 @@ class BeNextRuntimeData:
 
     @property
     def status(self) -> HubStatus:
-        """Overall status from the buses' reachability."""
-        return hub_status(coordinator.last_update_success for coordinator in self.buses.values())
+        """Overall status from the buses' conditions."""
+        return hub_status(coordinator.condition for coordinator in self.buses.values())
 
     def coordinator[CoordinatorT: BusCoordinator](
         self, kind: type[CoordinatorT]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.benext.domain.hub_status import HubStatus, hub_status
+from custom_components.benext.domain.hub_status import BusCondition, HubStatus, hub_status
 from custom_components.benext.domain.product_status import ProductStatus, product_status
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -32,15 +32,21 @@ def test_product_status(
     assert product_status(last_reading, NOW, MAX_AGE, values) is expected
 
 
+UP, WAITING, DOWN = BusCondition.UP, BusCondition.WAITING, BusCondition.DOWN
+
+
 @pytest.mark.parametrize(
-    ("online", "expected"),
+    ("buses", "expected"),
     [
-        ([True, True, True], HubStatus.OK),
-        ([True, False], HubStatus.DEGRADED),
-        ([False, False], HubStatus.OFFLINE),
+        ([UP, UP, UP], HubStatus.OK),
+        ([UP, WAITING], HubStatus.WAITING),
+        ([WAITING], HubStatus.WAITING),
+        ([UP, DOWN], HubStatus.DEGRADED),
+        ([WAITING, DOWN], HubStatus.DEGRADED),
+        ([DOWN, DOWN], HubStatus.OFFLINE),
         ([], HubStatus.OFFLINE),
     ],
 )
-def test_hub_status(online: list[bool], expected: HubStatus) -> None:
-    """All buses up, some down, or none reachable."""
-    assert hub_status(online) is expected
+def test_hub_status(buses: list[BusCondition], expected: HubStatus) -> None:
+    """All buses up, one still to be heard from, some down, or none reachable."""
+    assert hub_status(buses) is expected

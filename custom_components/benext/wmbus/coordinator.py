@@ -130,7 +130,11 @@ class WmbusCoordinator(BusCoordinator):
         self._discovered: set[str] = set()
         self._heard_capped = False
         self._discoveries_capped = False
-        self.started_at = dt_util.utcnow()
+
+    @property
+    def has_meters(self) -> bool:
+        """Whether any meter is configured: a bus without waits for its first one."""
+        return bool(self.meters)
 
     @property
     def reading_max_age(self) -> timedelta:
