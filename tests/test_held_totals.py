@@ -66,7 +66,13 @@ async def test_a_jump_is_held_until_the_user_accepts_it(
     assert issues[0].translation_key == "total_jump"
     assert issues[0].is_fixable
     assert issues[0].translation_placeholders is not None
-    assert issues[0].translation_placeholders["last"] == "20.015"
+    # Named as the user sees the total, with its unit.
+    assert issues[0].translation_placeholders == {
+        "meter": "cold_water · wM-Bus 44556677",
+        "total": "Volume",
+        "last": "20.015 m³",
+        "new": "900.003 m³",
+    }
 
     # The repair's fix flow: accept the new value.
     http = await hass_client()

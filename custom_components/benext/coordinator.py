@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -89,6 +89,8 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         self.readings: dict[str, MeterReading] = {}
         self._totals: dict[str, MeterTotals] = {}
         self._held_issues: set[str] = set()
+        # The entity showing each total, and its unit, by (subentry id, value key).
+        self._total_entities: dict[tuple[str, str], tuple[str, str | None]] = {}
         # total_limit() by value key, asked once per key.
         self._total_limits: dict[str, float | None] = {}
         self._reading_listeners: dict[str, list[ReadingListener]] = {}
@@ -253,9 +255,7 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
                 translation_key="total_jump",
                 translation_placeholders={
                     "meter": subentry.title if subentry else subentry_id,
-                    "total": key,
-                    "last": f"{guard.last:g}" if guard.last is not None else "-",
-                    "new": f"{guard.held:g}",
+                    **self._total_placeholders(subentry_id, key, guard.last, guard.held),
                 },
                 data={
                     "entry_id": self.config_entry.entry_id,
@@ -263,6 +263,27 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
                     "key": key,
                 },
             )
+
+    @callback
+    def async_note_total_entity(
+        self, subentry_id: str, key: str, entity_id: str, unit: str | None
+    ) -> None:
+        """The entity that shows a meter's total, and the unit its guard counts in."""
+        self._total_entities[subentry_id, key] = (entity_id, unit)
+
+    def _total_placeholders(
+        self, subentry_id: str, key: str, last: float | None, new: float
+    ) -> dict[str, str]:
+        """A held total named as its entity is, its values with their unit."""
+        entity_id, unit = self._total_entities.get((subentry_id, key), (None, None))
+        entity = er.async_get(self.hass).async_get(entity_id) if entity_id else None
+        name = (entity.name or entity.original_name) if entity is not None else None
+        suffix = f" {unit}" if unit else ""
+        return {
+            "total": name or key,
+            "last": f"{last:g}{suffix}" if last is not None else "-",
+            "new": f"{new:g}{suffix}",
+        }
 
     @callback
     def async_accept_held_total(self, subentry_id: str, key: str) -> bool:

@@ -137,6 +137,13 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
                 self._serial,
                 self._good_at,
             )
+        if self._is_total:
+            self.coordinator.async_note_total_entity(
+                self.subentry_id,
+                self.entity_description.total_key or self.entity_description.key,
+                self.entity_id,
+                self.entity_description.native_unit_of_measurement,
+            )
         await super().async_added_to_hass()
 
     @property
