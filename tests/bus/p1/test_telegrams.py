@@ -159,6 +159,20 @@ def test_easymeter_serial_and_model_without_firmware() -> None:
     assert meter.reading.equipment_id == "1336001560"
 
 
+def test_iskra_ie_model_without_control_character() -> None:
+    """An Iskra IE sends 0x02 where others send `\\2`: the model is printable text."""
+    meter = detect(raw("iskra_ie5_nocrc.txt"))
+    assert meter is not None
+    assert (meter.manufacturer, meter.model) == ("Iskraemeco", "MIE5T-200")
+
+
+def test_dsmr_2_2_gas_valve() -> None:
+    """DSMR 2.2 and 3 send the gas valve's position as their own field (0-1:24.4.0)."""
+    (decoded,) = TelegramDecoder(DsmrVersion.V2_2).feed(raw("dsmr22_nl_iskra_gas_nocrc.txt"))
+    assert decoded.reading is not None
+    assert [(m.kind, m.valve) for m in decoded.reading.mbus] == [(MbusKind.GAS, 1)]
+
+
 def test_belgian_breaker_limiter_fuse_and_peak_time() -> None:
     """A Fluvius meter's breaker, limiter and fuse supervision, and when the month peaked."""
     (decoded,) = TelegramDecoder(DsmrVersion.BELGIUM).feed(raw("fluvius_v171_be_gas_water.txt"))

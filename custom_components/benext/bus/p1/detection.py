@@ -84,6 +84,8 @@ class P1Detection:
         model = header[4:]
         if model.startswith("\\") and len(model) > 2:
             model = model[2:]
+        # Some meters send a control character where others send `\\2` (Iskra IE: 0x02).
+        model = "".join(character for character in model if character.isprintable())
         return _FIRMWARE_SUFFIX.sub("", model.strip()) or None
 
     @property

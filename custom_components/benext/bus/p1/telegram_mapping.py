@@ -74,6 +74,7 @@ NEEDED_NAMES = frozenset(
         "MBUS_EQUIPMENT_IDENTIFIER",
         "MBUS_METER_READING",
         "MBUS_VALVE_POSITION",
+        "VALVE_POSITION_GAS",
         "DEVICE_TYPE",
         "EQUIPMENT_IDENTIFIER_GAS",
         "GAS_METER_READING",
@@ -254,7 +255,10 @@ def _mbus_readings(telegram: Any) -> list[MbusReading]:
 
 
 def _valve_position(device: Any) -> int | None:
-    valve = getattr(device, "MBUS_VALVE_POSITION", None)
+    # DSMR 2.2 and 3 name it for the gas meter, DSMR 4 and later for any M-Bus device.
+    valve = getattr(device, "MBUS_VALVE_POSITION", None) or getattr(
+        device, "VALVE_POSITION_GAS", None
+    )
     value = str(valve.value).strip() if valve is not None and valve.value is not None else ""
     return int(value) if value.isdigit() else None
 
