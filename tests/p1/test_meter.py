@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.benext.bus.p1.crc import crc16_arc
 from custom_components.benext.bus.p1.reading import P1Quantity
-from custom_components.benext.const import DOMAIN
+from custom_components.benext.const import CONF_P1_TOTAL_INTERVAL, DOMAIN
 from tests import setup_integration
 from tests.p1_fixtures import GOOD, QUANTITIES, expected_value, raw, version_of
 from tests.p1_helpers import SUBENTRY_ID, smart_meter_subentry, state_of, wait_for
@@ -27,12 +27,15 @@ from tests.peers import P1SerialPeer, P1TelegramServer, network
 pytestmark = pytest.mark.usefixtures("socket_enabled", "entity_registry_enabled_by_default")
 
 
-def p1_entry(p1: dict[str, Any], telegram: bytes, version: Any = None) -> MockConfigEntry:
+def p1_entry(
+    p1: dict[str, Any], telegram: bytes, version: Any = None, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
     """An installation with a P1 bus and the smart meter found in `telegram`."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="Demo home",
         data={"p1": p1},
+        options=options or {},
         subentries_data=[smart_meter_subentry(telegram, version)],
     )
 
@@ -94,6 +97,36 @@ async def test_units_and_classes(hass: HomeAssistant, p1_server: P1TelegramServe
     assert gas.attributes["unit_of_measurement"] == "m³"
     await wait_for(hass, "mbus_1_read_at", "2017-01-02T15:10:05+00:00")
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_gas_time_of_reading_moves_only_with_the_reading(hass: HomeAssistant) -> None:
+    """A gas meter restamps an unchanged reading every 5 minutes: no new time of reading."""
+    good = raw("dsmr5_nl_iskra_gas.txt")
+    server = P1TelegramServer(good, interval=0.05)
+    await server.start()
+    entry = p1_entry(
+        {"transport": "network", "network": network(server.port)},
+        good,
+        options={CONF_P1_TOTAL_INTERVAL: 0},
+    )
+    try:
+        assert await setup_integration(hass, entry)
+        await wait_for(hass, "mbus_1_read_at", "2017-01-02T15:10:05+00:00")
+        coordinator = entry.runtime_data.buses["p1"]
+        seen = coordinator.counters.telegrams
+        server.telegram = _with_total(good, b"170102161005W", b"170102161505W")
+        while coordinator.counters.telegrams < seen + 5:
+            await asyncio.sleep(0.02)
+        assert state_of(hass, "mbus_1_read_at").state == "2017-01-02T15:10:05+00:00"
+
+        server.telegram = _with_total(
+            _with_total(good, b"170102161005W", b"170102162005W"), b"00000.107", b"00000.108"
+        )
+        await wait_for(hass, "mbus_1", "0.108")
+        await wait_for(hass, "mbus_1_read_at", "2017-01-02T15:20:05+00:00")
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await server.stop()
 
 
 async def test_glitches_never_reach_a_total(hass: HomeAssistant) -> None:

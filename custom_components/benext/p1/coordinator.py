@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -82,8 +82,14 @@ def _is_mbus_total(key: str) -> bool:
     return key.startswith("mbus_") and not key.endswith(("_read_at", "_valve"))
 
 
-def _meter_reading(reading: P1Reading) -> MeterReading:
-    """What a telegram says, by the keys of the smart meter's sensors."""
+def _meter_reading(
+    reading: P1Reading, mbus_taken_at: dict[int, tuple[float, datetime]]
+) -> MeterReading:
+    """What a telegram says, by the keys of the smart meter's sensors.
+
+    An M-Bus meter restamps an unchanged reading every few minutes: its time of reading
+    stays the time the value was first read (`mbus_taken_at`, kept per channel).
+    """
     values: dict[str, Any] = {quantity.value: value for quantity, value in reading.values.items()}
     if reading.tariff is not None:
         values[TARIFF_KEY] = reading.tariff.value
@@ -91,7 +97,10 @@ def _meter_reading(reading: P1Reading) -> MeterReading:
         values[MONTH_PEAK_AT_KEY] = reading.month_peak_at
     for mbus in reading.mbus:
         values[mbus_key(mbus.channel)] = mbus.value
-        values[mbus_time_key(mbus.channel)] = mbus.read_at
+        last = mbus_taken_at.get(mbus.channel)
+        if last is None or last[0] != mbus.value:
+            mbus_taken_at[mbus.channel] = last = (mbus.value, mbus.read_at)
+        values[mbus_time_key(mbus.channel)] = last[1]
         if mbus.valve is not None:
             values[mbus_valve_key(mbus.channel)] = mbus.valve
     return MeterReading(
@@ -144,6 +153,8 @@ class P1Coordinator(BusCoordinator):
         self.error_rate = ErrorRate()
         self.link_up = False
         self._link_error: str | None = None
+        # Each M-Bus channel's last value and when the meter first read it.
+        self._mbus_taken_at: dict[int, tuple[float, datetime]] = {}
         self._first_attempt = asyncio.Event()
         # Telegrams are shown once the entities exist and have restored their totals.
         self.publishing = False
@@ -260,7 +271,9 @@ class P1Coordinator(BusCoordinator):
             # Before its entities have restored their totals, a telegram's cannot be checked.
             self._note_contact()
             return
-        refused = self.async_publish(self.subentry_id or "", _meter_reading(reading))
+        refused = self.async_publish(
+            self.subentry_id or "", _meter_reading(reading, self._mbus_taken_at)
+        )
         rejection = next(iter(refused.values()), None)
         self.error_rate.count(now, rejected=rejection is not None)
         if rejection is not None:
