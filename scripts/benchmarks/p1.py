@@ -590,11 +590,11 @@ def report(hour: Hour) -> None:
     )
     print(
         f"| `state_changed` per hour | {changed[CORE]:.0f} | {changed[OURS]:.0f} "
-        f"| {fewer(changed[CORE], changed[OURS])} | >= 5x fewer |"
+        f"| {fewer(changed[CORE], changed[OURS])} | <= core |"
     )
     print(
         f"| recorder rows (`states`) per hour | {rows[CORE]:.0f} | {rows[OURS]:.0f} "
-        f"| {fewer(rows[CORE], rows[OURS])} | >= 5x fewer |"
+        f"| {fewer(rows[CORE], rows[OURS])} | <= core |"
     )
     print(f"| entities enabled by default | {len(core.entities)} | {len(ours.entities)} | | |")
     for group, target in (("totals", "<= 10 s"), ("power", "<= 1 s")):
