@@ -4,12 +4,13 @@ Usage: `python scripts/seed_demo_entry.py config`.
 
 If `<config>/.storage/core.config_entries` holds no `benext` entry, one is added (the
 entries already there are kept) that points at the simulated home's peers
-(`scripts/simulated_home`): the P1 port and the RS485 bus with its three kWh meters,
-and the wireless M-Bus bus, whose wmbusmeters posts to a fixed webhook id with a fixed
-token, with its four meters. Each meter is a subentry. The file is written in Home
-Assistant's own storage format, built with its own classes, so it is exactly what Home
-Assistant would write after adding the installation from the UI. Run it while Home
-Assistant is stopped: Home Assistant keeps the file in memory and overwrites it.
+(`scripts/simulated_home`): the P1 port with the smart meter and its gas meter, the RS485
+bus with its three kWh meters, and the wireless M-Bus bus, whose wmbusmeters posts to a
+fixed webhook id with a fixed token, with its four meters. Each meter is a subentry. The
+file is written in Home Assistant's own storage format, built with its own classes, so it
+is exactly what Home Assistant would write after adding the installation from the UI. Run
+it while Home Assistant is stopped: Home Assistant keeps the file in memory and overwrites
+it. It also writes the HTTP server's settings (127.0.0.1:8123) to `.storage/http`.
 
 An entry that exists is never changed: a demo installation seeded before a bus was
 added to it (wM-Bus, for one) stays without it. To get the current one, delete the
@@ -23,12 +24,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import sys
+import time
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from simulated_home import endpoints
+from simulated_home import endpoints, p1
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentryData
@@ -83,8 +86,25 @@ def demo_entry_data() -> dict[str, Any]:
     }
 
 
+def smart_meter_subentry() -> ConfigSubentryData:
+    """The simulated smart meter with its gas meter, as the smart meter flow stores it."""
+    from custom_components.benext.bus.p1.detection import detect  # noqa: PLC0415
+    from custom_components.benext.p1.settings import settings_from_detected  # noqa: PLC0415
+
+    meter = detect(p1.telegram_at(time.time()))
+    if meter is None:
+        raise RuntimeError("the simulated home's P1 telegram is not read as a smart meter")
+    settings = settings_from_detected(meter, meter.version, None)
+    return {
+        "data": settings.as_data(),
+        "subentry_type": "smart_meter",
+        "title": "Smart meter · P1",
+        "unique_id": settings.serial,
+    }
+
+
 def demo_subentries() -> list[ConfigSubentryData]:
-    """One subentry per meter: kwh_meter on the RS485 bus, wmbus_meter for wireless ones."""
+    """One subentry per meter: the smart meter, the RS485 kWh meters, the wireless ones."""
     names = role_names()
     kwh_meters: list[ConfigSubentryData] = [
         {
@@ -106,10 +126,56 @@ def demo_subentries() -> list[ConfigSubentryData]:
         }
         for meter_id, (role, driver) in endpoints.WMBUS_METERS.items()
     ]
-    return kwh_meters + wmbus_meters
+    return [smart_meter_subentry(), *kwh_meters, *wmbus_meters]
+
+
+def seed_http_config(config_dir: Path) -> None:
+    """Home Assistant listens on 127.0.0.1:8123, as the README says.
+
+    Since 2026.8 the HTTP server's settings live in `.storage/http` (Settings, System,
+    Network): an `http:` block in configuration.yaml is imported once as a trial that is
+    reverted, with a restart, unless confirmed in the UI within 5 minutes. The confirmed
+    ("stable") settings are written here instead, in Home Assistant's own format.
+    """
+    from homeassistant.components.http.config import (  # noqa: PLC0415
+        HTTP_STORAGE_SCHEMA,
+        STORAGE_KEY as HTTP_STORAGE_KEY,
+        STORAGE_MINOR_VERSION as HTTP_STORAGE_MINOR_VERSION,
+        STORAGE_VERSION as HTTP_STORAGE_VERSION,
+    )
+    from homeassistant.helpers.json import prepare_save_json  # noqa: PLC0415
+    from homeassistant.util import dt as dt_util  # noqa: PLC0415
+    from homeassistant.util.file import write_utf8_file_atomic  # noqa: PLC0415
+
+    path = config_dir / ".storage" / HTTP_STORAGE_KEY
+    wanted = {"server_host": [endpoints.HOST], "server_port": endpoints.HOME_ASSISTANT_PORT}
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    if stored is not None:
+        stable = stored["data"]["stable"]
+        if all(stable.get(key) == value for key, value in wanted.items()):
+            return
+    stable = {
+        **HTTP_STORAGE_SCHEMA(wanted),
+        "created_at": dt_util.utcnow().isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    data = {"stable": stable, "pending": None, "yaml_migration_done": True}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode, text = prepare_save_json(
+        {
+            "version": HTTP_STORAGE_VERSION,
+            "minor_version": HTTP_STORAGE_MINOR_VERSION,
+            "key": HTTP_STORAGE_KEY,
+            "data": data,
+        }
+    )
+    write_utf8_file_atomic(str(path), text, private=True, mode=mode)
+    print(f"Seeded {path}: Home Assistant listens on {endpoints.HOME_ASSISTANT_URL}")
 
 
 def main(config_dir: Path) -> int:
+    seed_http_config(config_dir)
     path = config_dir / ".storage" / "core.config_entries"
     stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
     if stored is not None and any(

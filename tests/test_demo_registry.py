@@ -3,9 +3,9 @@
 The installation is the one `scripts/seed_demo_entry.py` writes (its own `main`, into a
 temporary config folder), with its buses moved to free loopback ports: the simulated home's
 RS485 bus and its wmbusmeters (the real program, posting with curl to the installation's
-endpoint), and the tests' P1 network reader (the demo has no smart meter subentry, so its
-P1 bus only has to answer). Once every meter has delivered, the entity registry is
-snapshotted: which entities exist, their ids, and which are disabled by default.
+endpoint), and a P1 network reader streaming the simulated home's smart meter with its gas
+meter. Once every meter has delivered, the entity registry is snapshotted: which entities
+exist, their ids, and which are disabled by default.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import seed_demo_entry
 from syrupy.assertion import SnapshotAssertion
 
-from simulated_home import endpoints, home_energy
+from simulated_home import endpoints, home_energy, p1
 from simulated_home.rs485_home import HomeRs485Bus
 from simulated_home.wmbus import WmbusPeer
 from tests import setup_integration
@@ -37,6 +37,15 @@ WMBUSMETERS = shutil.which("wmbusmeters") or "/usr/bin/wmbusmeters"
 # The wM-Bus meters' simulated time: early in the simulated year, so that their first
 # telegrams need not sum up months of readings.
 WMBUS_CLOCK = datetime(2026, 1, 1, 0, 20, tzinfo=home_energy.HOME_ZONE).timestamp()
+
+
+@pytest.fixture
+async def home_p1() -> AsyncGenerator[P1TelegramServer]:
+    """The simulated home's smart meter, streamed by a network reader on loopback."""
+    server = P1TelegramServer(p1.telegram_at(WMBUS_CLOCK))
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture
@@ -88,13 +97,13 @@ async def test_demo_installation_entity_registry(
     hass_client_no_auth: ClientSessionGenerator,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
-    p1_server: P1TelegramServer,
+    home_p1: P1TelegramServer,
     rs485_home: HomeRs485Bus,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each entity of the demo home: platform, unique id, entity id, disabled or not."""
-    entry = seeded_demo_entry(tmp_path, p1_server.port, rs485_home.peer.port, monkeypatch)
+    entry = seeded_demo_entry(tmp_path, home_p1.port, rs485_home.peer.port, monkeypatch)
     assert entry.title == "Demo home"
     assert await setup_integration(hass, entry)
     client = await hass_client_no_auth()

@@ -59,16 +59,15 @@ for attempt in $(seq 100); do
     sleep 0.1
 done
 
-# Home Assistant installs missing requirements itself into the venv (the frontend on the
-# first run), except these: the voice packages of assist_pipeline (set up by default as a
-# base platform's dependency) ship only sources, and without a C++ compiler every start
-# would spend about ten seconds failing to build them. assist_pipeline then fails to set
-# up, which nothing here needs.
+# What Home Assistant's integrations install at start is already in the venv
+# (requirements_test.txt), the voice packages built with the root's g++. Without a
+# compiler (a native Python environment) they cannot be built: they are skipped, and the
+# voice integrations fail to set up, which nothing here needs.
 skip=()
 command -v g++ >/dev/null 2>&1 || skip=(--skip-pip-packages pymicro-vad,pyspeex-noise)
-# Home Assistant exits with 100 when it restarts itself (Restart in the UI, or reverting
-# an HTTP configuration nobody confirmed within 5 minutes): it is started again, and the
-# simulated home keeps running, so the wM-Bus meters' posts resume once it is back.
+# Home Assistant exits with 100 when it restarts itself (Restart in the UI): it is
+# started again, and the simulated home keeps running, so the wM-Bus meters' posts
+# resume once it is back.
 while true; do
     PYTHONPATH="$REPO" hass --config "$CONFIG" "${skip[@]}" "$@" &
     hass_pid=$!

@@ -11,10 +11,12 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE_DIR="${BENEXT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/benext}"
-# The sid root's base (the interpreter), and the real bus peers that tests and the
-# simulated home run, installed on top so that adding one does not rebuild the base.
+# The sid root's base (the interpreter), and on top, so that adding one does not rebuild
+# the base: the real bus peers that tests and the simulated home run, a compiler for the
+# Python packages that ship only sources (Home Assistant's voice packages), and the
+# browser the end-to-end test drives.
 SID_BASE_PACKAGES="python3.14,python3.14-venv,ca-certificates"
-SID_PEER_PACKAGES="socat wmbusmeters mosquitto curl"
+SID_PEER_PACKAGES="socat wmbusmeters mosquitto curl g++ python3.14-dev chromium"
 REQUIREMENTS="$REPO_ROOT/requirements_test.txt"
 
 log() { printf '==> %s\n' "$*" >&2; }

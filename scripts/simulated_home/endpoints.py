@@ -20,8 +20,10 @@ KWH_METERS: dict[int, tuple[str, str]] = {
     4: ("ventilation", "eastron_sdm220"),
 }
 
-# Home Assistant as scripts/develop runs it (config/configuration.yaml's http settings).
-HOME_ASSISTANT_URL = "http://127.0.0.1:8123"
+# Home Assistant as scripts/develop runs it (scripts/seed_demo_entry.py seeds its HTTP
+# server's settings).
+HOME_ASSISTANT_PORT = 8123
+HOME_ASSISTANT_URL = f"http://{HOST}:{HOME_ASSISTANT_PORT}"
 # The demo installation's wM-Bus endpoint: fixed, so the simulator knows where to post.
 # Not secrets: they only open the demo installation on loopback.
 WMBUS_WEBHOOK_ID = "benext_demo_home_wmbus"
