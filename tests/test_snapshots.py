@@ -148,7 +148,7 @@ async def set_up_with_every_meter_read(
                 (state := hass.states.get(entity_id)) is not None and state.state == value
                 for entity_id, value in (
                     ("sensor.smart_meter_p1_energy_import_tariff_1", "4.426"),
-                    ("sensor.gas_meter_gas", "0.107"),
+                    ("sensor.gas_meter_demo_home_gas", "0.107"),
                     ("sensor.pv_modbus_2_voltage_phase_1", "231.2"),
                     ("sensor.ventilation_modbus_4_power_factor", "0.62"),
                 )

@@ -92,3 +92,7 @@ WMBUS_MAX_DISCOVERIES: Final = 50
 # At most this many fields a meter gains from its telegrams (each may become an entity);
 # BeNext's meters carry up to about 40.
 WMBUS_MAX_FIELDS: Final = 64
+
+# The installation's hub device: one home monitored the way a BeNext gateway monitors it.
+HUB_MANUFACTURER: Final = "BeNext"
+HUB_MODEL: Final = "Home installation"

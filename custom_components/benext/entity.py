@@ -10,14 +10,19 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from .const import DOMAIN, HUB_MANUFACTURER, HUB_MODEL
 from .coordinator import BusCoordinator, MeterReading
 from .runtime import BeNextConfigEntry
 
 
 def hub_device_info(entry: BeNextConfigEntry) -> DeviceInfo:
-    """The device of the installation itself."""
-    return DeviceInfo(identifiers={(DOMAIN, entry.entry_id)}, name=entry.title)
+    """The device of the installation itself: the home, as the BeNext gateway stands for it."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer=HUB_MANUFACTURER,
+        model=HUB_MODEL,
+    )
 
 
 class BeNextHubEntity(Entity):

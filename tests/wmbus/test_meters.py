@@ -98,3 +98,31 @@ async def test_auto_driver_meter_shows_its_kind_once_heard(
 def test_battery_volts(text: str | None, volts: float | None) -> None:
     """Only ASCII digits are a battery voltage; anything else is no value, never an error."""
     assert _battery_volts(text) == volts
+
+
+@pytest.mark.parametrize(
+    ("role", "device_class", "name"),
+    [
+        ("space_heating", "volume", "Circulation volume"),
+        ("hot_tap_water", "water", "Volume"),
+    ],
+)
+async def test_a_heat_meters_volume_is_water_only_on_the_hot_tap_water_line(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientFactory,
+    role: str,
+    device_class: str,
+    name: str,
+) -> None:
+    """A heating circuit's water is no household water: the Energy dashboard won't offer it."""
+    fixture = next(f for f in WMBUS_FIXTURES if f.driver == "qualcosonic")
+    entry = wmbus_entry([replace(meter_of(fixture), role=role)])
+    assert await setup_integration(hass, entry)
+    await async_post_with_wmbusmeters(await endpoint_url(hass, hass_client_no_auth), [fixture])
+    await hass.async_block_till_done()
+
+    volume = state_of(hass, "sensor", fixture.meter_id, "total_m3")
+    assert volume is not None
+    assert volume.attributes["device_class"] == device_class
+    assert volume.attributes["state_class"] == "total_increasing"
+    assert volume.attributes["friendly_name"].endswith(f" {name}")

@@ -19,15 +19,16 @@ from .settings import MbusMeterSettings
 
 
 def mbus_device_info(
-    subentry: ConfigSubentry, meter: MbusMeterSettings, p1_meter_device_id: str
+    installation: str, subentry: ConfigSubentry, meter: MbusMeterSettings, p1_meter_device_id: str
 ) -> DeviceInfo:
-    """The device of an M-Bus meter, reached through the smart meter."""
+    """The device of an M-Bus meter, reached through the smart meter, named with its home."""
     identifier = (
         f"mbus_{meter.serial}" if meter.serial else f"{subentry.subentry_id}_mbus_{meter.channel}"
     )
     return DeviceInfo(
         identifiers={(DOMAIN, identifier)},
         translation_key=f"mbus_{meter.kind.value}",
+        translation_placeholders={"installation": installation},
         serial_number=meter.serial,
         via_device_id=p1_meter_device_id,
     )
@@ -53,7 +54,9 @@ class P1Sensor(MeterSensor[P1Coordinator]):
         """Initialize the sensor of one value, on the M-Bus meter's device if it has one."""
         super().__init__(coordinator, subentry, device_info, description)
         if mbus_meter is not None:
-            self._attr_device_info = mbus_device_info(subentry, *mbus_meter)
+            self._attr_device_info = mbus_device_info(
+                coordinator.config_entry.title, subentry, *mbus_meter
+            )
 
     @property
     def native_value(self) -> StateType | date | datetime | Decimal:

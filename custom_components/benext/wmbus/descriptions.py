@@ -22,6 +22,7 @@ from ..bus.wmbus.axioma import HeatMeterState, axioma_status
 from ..bus.wmbus.dates import meter_date, meter_datetime
 from ..bus.wmbus.drivers import MeterKind, driver_info
 from ..bus.wmbus.units import FieldUnit, Measure, field_label, field_unit
+from ..domain.roles import Role
 from ..meter_sensor import MeterSensorDescription, Values
 from .coordinator import RSSI_FIELD
 from .settings import WmbusMeterSettings
@@ -59,6 +60,10 @@ _HEAT_ENERGY = Named(
     "heat_energy", SensorDeviceClass.ENERGY, _TOTAL, UnitOfEnergy.GIGA_JOULE, precision=3
 )
 _VOLUME = Named("volume", SensorDeviceClass.WATER, _TOTAL)
+# The water a space-heating meter counts circulates in the heating circuit: a volume, never
+# household water consumption (not offered in the Energy dashboard's water sources). A heat
+# meter on the hot tap water line counts the hot water drawn at the taps: that is water.
+_CIRCULATION_VOLUME = Named("circulation_volume", SensorDeviceClass.VOLUME, _TOTAL)
 _FLOW = Named("flow", SensorDeviceClass.VOLUME_FLOW_RATE)
 
 HEAT_METER_FIELDS: Mapping[str, Named] = {
@@ -70,7 +75,7 @@ HEAT_METER_FIELDS: Mapping[str, Named] = {
         UnitOfEnergy.GIGA_JOULE,
         precision=3,
     ),
-    "total_m3": _VOLUME,
+    "total_m3": _CIRCULATION_VOLUME,
     "volume_flow_m3h": _FLOW,
     "flow_temperature_c": Named("flow_temperature", SensorDeviceClass.TEMPERATURE),
     "return_temperature_c": Named("return_temperature", SensorDeviceClass.TEMPERATURE),
@@ -224,6 +229,8 @@ def wmbus_sensor_descriptions(settings: WmbusMeterSettings) -> list[WmbusSensorD
     """
     kind = driver_info(settings.effective_driver).kind
     named = NAMED_FIELDS.get(kind, {})
+    if kind is MeterKind.HEAT and settings.role is Role.HOT_TAP_WATER:
+        named = {**named, "total_m3": _VOLUME}
     descriptions: list[WmbusSensorDescription] = []
     for name in settings.fields:
         if name in named:
