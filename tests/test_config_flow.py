@@ -47,6 +47,15 @@ async def _start(hass: HomeAssistant, name: str = "Kerkstraat 12") -> dict[str, 
     return result
 
 
+def suggested_values(result: dict[str, Any]) -> dict[str, Any]:
+    """What a form shows filled in: its suggested values."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
 async def _configure(
     hass: HomeAssistant, result: dict[str, Any], user_input: dict[str, Any], step_id: str
 ) -> dict[str, Any]:
@@ -234,15 +243,43 @@ async def test_managed_wmbusmeters_not_installed(
 async def test_bus_of_another_installation(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
 ) -> None:
-    """A P1 reader that another installation reads is not configured twice."""
+    """A P1 reader that another installation reads: an error naming it, the typed values kept."""
     mock_config_entry.add_to_hass(hass)
     result = await _start(hass)
     result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"host": "127.0.0.1", "port": p1_server.port}
+    typed = {"host": "127.0.0.1", "port": p1_server.port}
+    result = await _configure(hass, result, typed, "p1_network")
+
+    assert result["errors"] == {"base": "p1_used_elsewhere"}
+    assert result["description_placeholders"] == {"installation": "Demo home"}
+    assert suggested_values(result) == typed
+
+
+async def test_radio_of_another_installation(hass: HomeAssistant) -> None:
+    """A wmbusmeters radio that another installation runs is refused on the radio's form."""
+    radio = {"transport": "managed", "radio": "/dev/ttyUSB7:im871a"}
+    MockConfigEntry(domain=DOMAIN, title="Flat 12", data={"wmbus": radio}).add_to_hass(hass)
+    result = await _start(hass)
+    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
+    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
+    result = await _configure(hass, result, {"radio": "/dev/ttyUSB7:amb8465"}, "wmbus_managed")
+
+    assert result["errors"] == {"base": "wmbus_used_elsewhere"}
+    assert result["description_placeholders"] == {"installation": "Flat 12"}
+    assert suggested_values(result) == {"radio": "/dev/ttyUSB7:amb8465"}
+
+
+async def test_reconfigure_keeps_its_own_bus(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
+) -> None:
+    """An installation's own P1 reader is no conflict when it is reconfigured."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
+    result = await _configure(
+        hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
 
 
 async def test_reconfigure_moves_a_bus(

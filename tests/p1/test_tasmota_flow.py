@@ -104,6 +104,23 @@ async def test_mqtt_topic_must_be_given(hass: HomeAssistant) -> None:
     result = await _p1_transport(hass, "tasmota_mqtt", "p1_tasmota_mqtt")
     result = await _configure(hass, result, {"topic": " tele//SENSOR "}, "p1_tasmota_mqtt")
     assert result["errors"] == {"topic": "invalid_topic"}
+    (topic,) = result["data_schema"].schema
+    assert topic.description == {"suggested_value": " tele//SENSOR "}
+
+
+async def test_topic_of_another_installation(hass: HomeAssistant) -> None:
+    """A reader that another installation follows: its name on the form, the topic kept."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="Flat 12",
+        data={"p1": {"transport": "tasmota_mqtt", "topic": TOPIC}},
+    ).add_to_hass(hass)
+    result = await _p1_transport(hass, "tasmota_mqtt", "p1_tasmota_mqtt")
+    result = await _configure(hass, result, {"topic": SENSOR_TOPIC}, "p1_tasmota_mqtt")
+    assert result["errors"] == {"base": "p1_used_elsewhere"}
+    assert result["description_placeholders"] == {"installation": "Flat 12"}
+    (topic,) = result["data_schema"].schema
+    assert topic.description == {"suggested_value": SENSOR_TOPIC}
 
 
 async def test_http_reader_found(hass: HomeAssistant, gplug_http: TasmotaHttpPeer) -> None:

@@ -134,7 +134,7 @@ class P1InstallationSteps(BusInstallationSteps):
         if user_input is not None and not device_topic(user_input[CONF_TOPIC]):
             return self.async_show_form(
                 step_id="p1_tasmota_mqtt",
-                data_schema=P1_TASMOTA_MQTT_SCHEMA,
+                data_schema=self.add_suggested_values_to_schema(P1_TASMOTA_MQTT_SCHEMA, user_input),
                 errors={CONF_TOPIC: "invalid_topic"},
             )
         return await self._async_p1_settings_step(TASMOTA_MQTT_FORM, user_input)
