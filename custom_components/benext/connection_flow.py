@@ -109,7 +109,7 @@ class BusInstallationSteps(ConfigFlow):
         # RTU over TCP share the network settings step).
         self._pending_transport: Transport | None = None
 
-    async def _async_next_bus(self, bus: Bus) -> ConfigFlowResult:
+    async def _async_bus_done(self, bus: Bus) -> ConfigFlowResult:
         """The step after this bus's last one: the installation flow's to say."""
         raise NotImplementedError
 
@@ -134,7 +134,7 @@ class BusInstallationSteps(ConfigFlow):
                 errors = self._errors_when_removing(bus)
                 if not errors:
                     self._buses.pop(bus, None)
-                    return await self._async_next_bus(bus)
+                    return await self._async_bus_done(bus)
             else:
                 transport = Transport(choice)
                 self._pending_transport = transport
@@ -208,7 +208,7 @@ class BusInstallationSteps(ConfigFlow):
     async def _async_bus_connected(self, connection: BusConnection) -> ConfigFlowResult:
         """Keep the bus's connection and go on to the next bus."""
         self._buses[connection.bus] = connection
-        return await self._async_next_bus(connection.bus)
+        return await self._async_bus_done(connection.bus)
 
     def _endpoint_used_here(self, connection: BusConnection) -> bool:
         """Whether another bus of this installation occupies the connection's endpoint."""

@@ -32,6 +32,7 @@ from custom_components.benext.bus.wmbus.config_text import TOKEN_FILE
 from custom_components.benext.const import DOMAIN, SUBENTRY_WMBUS_METER
 from custom_components.benext.domain.roles import Role
 from tests import setup_integration
+from tests.installation_flow import BUSES, choose, finish, start, submit
 from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
 from tests.wmbus_peers import (
     TOKEN,
@@ -483,18 +484,12 @@ async def test_reconfigure_to_another_meter(hass: HomeAssistant) -> None:
 @pytest.mark.parametrize("token_input", [{}, {"token": ""}, {"token": "  "}])
 async def test_wmbus_http_without_token(hass: HomeAssistant, token_input: dict[str, str]) -> None:
     """The endpoint's token is offered, but can be cleared: then none is asked for."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": "Flat 12"})
-    for step_id, transport in (("p1", "none"), ("modbus", "none"), ("wmbus", "http")):
-        assert result["step_id"] == step_id
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"transport": transport}
-        )
-    assert result["step_id"] == "wmbus_http"
+    result = await choose(hass, await start(hass, "Flat 12"), "wmbus")
+    result = await submit(hass, result, {"transport": "http"}, "wmbus_http")
     assert len(form_values(result)["token"]) >= 24
     webhook_id = placeholders(result)["url"].rsplit("/", 1)[-1]
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], token_input)
+    result = await finish(hass, await submit(hass, result, token_input, BUSES))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {"wmbus": {"transport": "http", "webhook_id": webhook_id}}
@@ -504,16 +499,11 @@ async def test_reconfigure_removes_the_token(hass: HomeAssistant) -> None:
     """Reconfiguring shows the endpoint's token; clearing it removes it, the endpoint stays."""
     entry = wmbus_entry([], token=TOKEN)
     entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass)
-    for step_id, transport in (("p1", "none"), ("modbus", "none"), ("wmbus", "http")):
-        assert result["step_id"] == step_id
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"transport": transport}
-        )
-    assert result["step_id"] == "wmbus_http"
+    result = await choose(hass, await entry.start_reconfigure_flow(hass), "wmbus")
+    result = await submit(hass, result, {"transport": "http"}, "wmbus_http")
     assert form_values(result) == {"token": TOKEN}
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await finish(hass, await submit(hass, result, {}, BUSES))
 
     assert result["reason"] == "reconfigure_successful"
     assert entry.data == {"wmbus": {"transport": "http", "webhook_id": WEBHOOK_ID}}

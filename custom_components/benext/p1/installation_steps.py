@@ -175,12 +175,12 @@ class P1InstallationSteps(BusInstallationSteps):
 
     async def _async_p1_meter_confirmed(self, settings: P1MeterSettings) -> ConfigFlowResult:
         self._smart_meter = settings
-        return await self._async_next_bus(Bus.P1)
+        return await self._async_bus_done(Bus.P1)
 
     async def _async_meters_found(self) -> list[ConfigSubentryData]:
         """The buses' meters, with the smart meter confirmed on the P1 port."""
         found = await super()._async_meters_found()
-        if self._smart_meter is not None:
+        if self._smart_meter is not None and Bus.P1 in self._buses:
             title = await async_p1_meter_title(self.hass)
             found.append(_p1_meter_subentry(self._smart_meter, title))
         return found
@@ -189,7 +189,7 @@ class P1InstallationSteps(BusInstallationSteps):
         """Keep the smart meter subentry in step with the meter now on the port."""
         await super()._async_store_meters_found(entry)
         settings = self._smart_meter
-        if settings is None:
+        if settings is None or Bus.P1 not in self._buses:
             return
         existing = next(
             (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER),
