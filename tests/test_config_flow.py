@@ -127,6 +127,13 @@ async def test_modbus_tcp_form_offers_port_502(hass: HomeAssistant) -> None:
     assert default_of(result, "port") == 502
 
 
+async def test_p1_network_form_offers_port_8088(hass: HomeAssistant) -> None:
+    """The P1 network reader's port starts at the usual port of such readers."""
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    assert default_of(result, "port") == 8088
+
+
 async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
     """A USB-RS485 adapter with its line settings; the serial port is opened to test it."""
     result = await choose(hass, await start(hass), "modbus")

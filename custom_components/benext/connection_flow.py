@@ -243,17 +243,12 @@ def select(options: list[str], translation_key: str | None = None) -> SelectSele
     return SelectSelector(config)
 
 
-def network_schema(default_port: int | None) -> probatio.Schema:
-    """The host and TCP port of a bus reached over the network."""
-    port = (
-        probatio.Required(CONF_PORT, default=default_port)
-        if default_port is not None
-        else probatio.Required(CONF_PORT)
-    )
+def network_schema(default_port: int) -> probatio.Schema:
+    """The host and TCP port of a bus reached over the network, the port pre-filled."""
     return probatio.Schema(
         {
             probatio.Required(CONF_HOST): TextSelector(),
-            port: NumberSelector(
+            probatio.Required(CONF_PORT, default=default_port): NumberSelector(
                 NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
             ),
         }

@@ -75,9 +75,16 @@ def meter_input(
     driver: str = "multical21",
     key: str = MULTICAL21_KEY,
     role: str = "cold_water",
+    other_driver: str = "",
 ) -> dict[str, str]:
     """What the user enters in the meter form."""
-    return {"meter_id": meter_id, "driver": driver, "key": key, "role": role}
+    return {
+        "meter_id": meter_id,
+        "driver": driver,
+        "other_driver": other_driver,
+        "key": key,
+        "role": role,
+    }
 
 
 def form_values(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,7 +198,8 @@ async def test_no_wmbus_bus_no_meter(hass: HomeAssistant) -> None:
             meter_input(driver="qualcosonic", key="", role="radiator"),
             {"role": "role_not_for_meter"},
         ),
-        (meter_input(driver="my driver"), {"driver": "invalid_driver"}),
+        (meter_input(driver="other", other_driver="my driver"), {"other_driver": "invalid_driver"}),
+        (meter_input(driver="other"), {"other_driver": "invalid_driver"}),
     ],
     ids=[
         "seven_digits",
@@ -201,6 +209,7 @@ async def test_no_wmbus_bus_no_meter(hass: HomeAssistant) -> None:
         "id_in_use",
         "heat_radiator",
         "driver_typed_wrong",
+        "other_driver_not_typed",
     ],
 )
 async def test_meter_form_errors(
@@ -232,6 +241,7 @@ async def test_meter_added_with_its_wmbusmeters_lines(
     assert form_values(result) == {
         "meter_id": "",
         "driver": "auto",
+        "other_driver": "",
         "key": "",
         "role": "cold_water",
     }
@@ -379,18 +389,15 @@ async def test_meters_heard_lately(hass: HomeAssistant, hass_client_no_auth: Cli
     ]
     other = await configure_meter_flow(hass, result, {"heard": "other"})
     assert other["step_id"] == "meter"
-    assert form_values(other) == {"meter_id": "", "driver": "auto", "key": "", "role": "cold_water"}
+    assert form_values(other) == meter_input(meter_id="", driver="auto", key="")
     hass.config_entries.subentries.async_abort(other["flow_id"])
 
     result = await start_meter_flow(hass, entry)
     result = await configure_meter_flow(hass, result, {"heard": "03016408"})
     assert result["step_id"] == "meter"
-    assert form_values(result) == {
-        "meter_id": "03016408",
-        "driver": "qualcosonic",
-        "key": "",
-        "role": "space_heating",
-    }
+    assert form_values(result) == meter_input(
+        meter_id="03016408", driver="qualcosonic", key="", role="space_heating"
+    )
     result = await configure_meter_flow(hass, result, form_values(result))
     assert result["step_id"] == "wmbus_config"
     result = await configure_meter_flow(hass, result, {})
@@ -443,6 +450,29 @@ async def test_reconfigure_key_and_role(
     )
     assert device is not None
     assert device.name == "Hot tap water · wM-Bus 76348799"
+
+
+async def test_driver_not_in_the_list(hass: HomeAssistant) -> None:
+    """The list shows Automatic, not `auto`; another driver is typed and comes back as typed."""
+    entry = wmbus_entry([])
+    entry.add_to_hass(hass)
+    result = await meter_form(hass, entry)
+    driver_key = next(key for key in result["data_schema"].schema if str(key) == "driver")
+    config = result["data_schema"].schema[driver_key].config
+    assert config["translation_key"] == "wmbus_driver"
+    assert not config.get("custom_value")
+    assert config["options"][0] == "auto"
+    assert config["options"][-1] == "other"
+
+    result = await configure_meter_flow(
+        hass, result, meter_input(driver="other", other_driver=" KamHeat ", key="")
+    )
+    result = await configure_meter_flow(hass, result, {})
+    (subentry,) = wmbus_meters(entry).values()
+    assert subentry.data["driver"] == "kamheat"
+
+    result = dict(await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id))
+    assert form_values(result) == meter_input(driver="other", other_driver="kamheat", key="")
 
 
 async def test_reconfigure_to_another_meter(hass: HomeAssistant) -> None:

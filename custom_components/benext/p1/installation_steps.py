@@ -16,6 +16,7 @@ import probatio
 
 from ..bus.connection import (
     DEFAULT_P1_BAUDRATE,
+    DEFAULT_P1_NETWORK_PORT,
     DEFAULT_TASMOTA_HTTP_PORT,
     Bus,
     BusConnection,
@@ -65,7 +66,11 @@ SERIAL_FORM = SettingsForm(
     "p1_serial", Bus.P1, Transport.SERIAL, P1_SERIAL_SCHEMA, _serial_connection
 )
 NETWORK_FORM = SettingsForm(
-    "p1_network", Bus.P1, Transport.NETWORK, network_schema(None), network_connection
+    "p1_network",
+    Bus.P1,
+    Transport.NETWORK,
+    network_schema(DEFAULT_P1_NETWORK_PORT),
+    network_connection,
 )
 TASMOTA_MQTT_FORM = SettingsForm(
     "p1_tasmota_mqtt",
