@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
@@ -13,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
+from tests.installation_flow import BUSES, NOT_PRESENT, choose, finish, start, submit
 from tests.peers import (
     ModbusTcpPeer,
     P1SerialPeer,
@@ -23,8 +23,6 @@ from tests.peers import (
 )
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
-
-NOT_PRESENT = {"transport": "none"}
 
 
 def rs485_adapter(device: str, parity: str = "N") -> dict[str, str]:
@@ -38,44 +36,43 @@ def rs485_adapter(device: str, parity: str = "N") -> dict[str, str]:
     }
 
 
-async def _start(hass: HomeAssistant, name: str = "Kerkstraat 12") -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": name})
-    assert result["step_id"] == "p1"
-    return result
+def suggested_values(result: dict[str, Any]) -> dict[str, Any]:
+    """What a form shows filled in: its suggested values."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
 
 
-async def _configure(
-    hass: HomeAssistant, result: dict[str, Any], user_input: dict[str, Any], step_id: str
-) -> dict[str, Any]:
-    """Submit a step and check which step comes next."""
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
-    assert result["type"] is FlowResultType.FORM, result
-    assert result["step_id"] == step_id
-    return result
+def default_of(result: dict[str, Any], field: str) -> Any:
+    """The value a form's field starts with."""
+    key = next(key for key in result["data_schema"].schema if str(key) == field)
+    return key.default()
 
 
 async def test_full_flow_over_the_network(
     hass: HomeAssistant, p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer
 ) -> None:
-    """P1 network reader, Modbus TCP converter and wmbusmeters over HTTP."""
-    result = await _start(hass, "  Kerkstraat 12 ")
-    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await _configure(
-        hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
-    )
-    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
-    result = await _configure(hass, result, {"transport": "tcp"}, "modbus_network")
-    result = await _configure(
-        hass, result, {"host": "127.0.0.1", "port": modbus_server.port}, "wmbus"
-    )
-    result = await _configure(hass, result, {"transport": "http"}, "wmbus_http")
+    """P1 network reader, Modbus TCP converter and wmbusmeters over HTTP, one after another."""
+    result = await start(hass, "  Kerkstraat 12 ")
+    assert result["menu_options"] == ["p1", "modbus", "wmbus"]
+    assert result["description_placeholders"] == {"p1": "", "modbus": "", "wmbus": ""}
+    result = await choose(hass, result, "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    result = await submit(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter")
+    result = await submit(hass, result, {"dsmr_version": "5"}, BUSES)
+    assert result["menu_options"] == ["p1", "modbus", "wmbus", "finish"]
+    assert result["description_placeholders"] == {"p1": "✓", "modbus": "", "wmbus": ""}
+    result = await choose(hass, result, "modbus")
+    result = await submit(hass, result, {"transport": "tcp"}, "modbus_network")
+    result = await submit(hass, result, {"host": "127.0.0.1", "port": modbus_server.port}, BUSES)
+    result = await choose(hass, result, "wmbus")
+    result = await submit(hass, result, {"transport": "http"}, "wmbus_http")
     webhook_id = result["description_placeholders"]["url"].rsplit("/", 1)[-1]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"token": " s3cret "}
-    )
+    result = await submit(hass, result, {"token": " s3cret "}, BUSES)
+    assert result["description_placeholders"] == {"p1": "✓", "modbus": "✓", "wmbus": "✓"}
+    result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Kerkstraat 12"
@@ -88,22 +85,61 @@ async def test_full_flow_over_the_network(
     assert result["result"].unique_id is None
 
 
+async def test_change_an_earlier_bus(
+    hass: HomeAssistant, p1_server: P1TelegramServer, serial_pty: SerialPtyPair
+) -> None:
+    """Back at the buses, a P1 port set up after the RS485 bus is left out, meter and all."""
+    result = await start(hass)
+    result = await choose(hass, result, "modbus")
+    result = await submit(hass, result, {"transport": "rtu"}, "modbus_serial")
+    result = await submit(hass, result, rs485_adapter(serial_pty.device), BUSES)
+    result = await choose(hass, result, "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    result = await submit(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter")
+    result = await submit(hass, result, {"dsmr_version": "5"}, BUSES)
+    # The P1 step shows the transport chosen; not present takes the port and its meter out.
+    result = await choose(hass, result, "p1")
+    assert default_of(result, "transport") == "network"
+    result = await submit(hass, result, NOT_PRESENT, BUSES)
+    assert result["description_placeholders"] == {"p1": "", "modbus": "✓", "wmbus": ""}
+    result = await finish(hass, result)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "modbus": {
+            "transport": "rtu",
+            "serial": {
+                "device": serial_pty.device,
+                "baudrate": 9600,
+                "bytesize": 8,
+                "parity": "N",
+                "stopbits": 1,
+            },
+        }
+    }
+    assert result["result"].subentries == {}
+
+
 async def test_modbus_tcp_form_offers_port_502(hass: HomeAssistant) -> None:
     """The converter's port defaults to Modbus TCP's 502."""
-    result = await _start(hass)
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
-    result = await _configure(hass, result, {"transport": "rtu_over_tcp"}, "modbus_network")
-    port_key = next(key for key in result["data_schema"].schema if key == "port")
-    assert port_key.default() == 502
+    result = await choose(hass, await start(hass), "modbus")
+    result = await submit(hass, result, {"transport": "rtu_over_tcp"}, "modbus_network")
+    assert default_of(result, "port") == 502
+
+
+async def test_p1_network_form_offers_port_8088(hass: HomeAssistant) -> None:
+    """The P1 network reader's port starts at the usual port of such readers."""
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    assert default_of(result, "port") == 8088
 
 
 async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> None:
     """A USB-RS485 adapter with its line settings; the serial port is opened to test it."""
-    result = await _start(hass)
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
-    result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
-    result = await _configure(hass, result, rs485_adapter(serial_pty.device, "E"), "wmbus")
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+    result = await choose(hass, await start(hass), "modbus")
+    result = await submit(hass, result, {"transport": "rtu"}, "modbus_serial")
+    result = await submit(hass, result, rs485_adapter(serial_pty.device, "E"), BUSES)
+    result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {
@@ -122,18 +158,17 @@ async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> N
 
 async def test_p1_cable(hass: HomeAssistant, p1_cable: P1SerialPeer) -> None:
     """A P1 cable: the meter's first telegram tells its variant and line settings."""
-    result = await _start(hass)
-    result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
-    result = await _configure(hass, result, {"device": p1_cable.device}, "p1_meter")
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "serial"}, "p1_serial")
+    result = await submit(hass, result, {"device": p1_cable.device}, "p1_meter")
     assert result["description_placeholders"] == {
         "manufacturer": "Iskraemeco",
         "model": "MT382-1000",
         "serial": "K8EG004046395507",
         "version": "5",
     }
-    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
-    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+    result = await submit(hass, result, {"dsmr_version": "5"}, BUSES)
+    result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["p1"]["serial"]["device"] == p1_cable.device
@@ -159,63 +194,57 @@ async def test_serial_port_errors(
     hass: HomeAssistant, p1_cable: P1SerialPeer, device: str, error: str
 ) -> None:
     """A missing adapter or a file that is no serial port: a translated error, then a retry."""
-    result = await _start(hass)
-    result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
-    result = await _configure(hass, result, {"device": device}, "p1_serial")
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "serial"}, "p1_serial")
+    result = await submit(hass, result, {"device": device}, "p1_serial")
     assert result["errors"] == {"base": error}
 
-    result = await _configure(hass, result, {"device": p1_cable.device}, "p1_meter")
+    result = await submit(hass, result, {"device": p1_cable.device}, "p1_meter")
 
 
 async def test_network_error_then_retry(hass: HomeAssistant, p1_server: P1TelegramServer) -> None:
     """Nothing listens at the host and port: cannot_connect, and the user can correct it."""
-    result = await _start(hass)
-    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await _configure(
-        hass, result, {"host": "127.0.0.1", "port": free_port()}, "p1_network"
-    )
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    result = await submit(hass, result, {"host": "127.0.0.1", "port": free_port()}, "p1_network")
     assert result["errors"] == {"base": "cannot_connect"}
 
-    await _configure(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter")
-    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
+    await submit(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter")
+    result = await submit(hass, result, {"dsmr_version": "5"}, BUSES)
 
 
 async def test_one_port_for_two_buses(hass: HomeAssistant, p1_cable: P1SerialPeer) -> None:
     """The P1 cable's port cannot also carry the RS485 bus."""
-    result = await _start(hass)
-    result = await _configure(hass, result, {"transport": "serial"}, "p1_serial")
-    result = await _configure(hass, result, {"device": p1_cable.device}, "p1_meter")
-    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
-    result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
-    result = await _configure(hass, result, rs485_adapter(p1_cable.device), "modbus_serial")
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "serial"}, "p1_serial")
+    result = await submit(hass, result, {"device": p1_cable.device}, "p1_meter")
+    result = await submit(hass, result, {"dsmr_version": "5"}, BUSES)
+    result = await choose(hass, result, "modbus")
+    result = await submit(hass, result, {"transport": "rtu"}, "modbus_serial")
+    result = await submit(hass, result, rs485_adapter(p1_cable.device), "modbus_serial")
     assert result["errors"] == {"base": "port_in_use"}
 
 
-async def test_at_least_one_bus(hass: HomeAssistant) -> None:
-    """An installation without any bus is refused on the last bus step."""
-    result = await _start(hass)
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
-    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
-    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
-    assert result["errors"] == {"base": "no_bus"}
+async def test_saving_needs_a_bus(hass: HomeAssistant) -> None:
+    """Saving is offered only once the installation has a bus; leaving one out is no bus."""
+    result = await start(hass)
+    assert "finish" not in result["menu_options"]
+    result = await choose(hass, result, "wmbus")
+    result = await submit(hass, result, NOT_PRESENT, BUSES)
+    assert result["menu_options"] == ["p1", "modbus", "wmbus"]
 
 
-async def test_managed_wmbusmeters(hass: HomeAssistant, p1_server: P1TelegramServer) -> None:
+async def test_managed_wmbusmeters(hass: HomeAssistant) -> None:
     """The installed wmbusmeters with a radio it finds by itself."""
-    result = await _start(hass)
-    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await _configure(
-        hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
-    )
-    result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
-    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
-    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
-    result = await _configure(hass, result, {"radio": "/dev/ttyUSB7:im871a"}, "wmbus_managed")
+    result = await choose(hass, await start(hass), "wmbus")
+    result = await submit(hass, result, {"transport": "managed"}, "wmbus_managed")
+    result = await submit(hass, result, {"radio": "/dev/ttyUSB7:im871a"}, "wmbus_managed")
     assert result["errors"] == {"base": "port_not_found"}
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"radio": "auto:t1"})
+    result = await submit(hass, result, {"radio": "auto:t1"}, BUSES)
+    result = await finish(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"]["wmbus"] == {"transport": "managed", "radio": "auto:t1"}
+    assert result["data"] == {"wmbus": {"transport": "managed", "radio": "auto:t1"}}
 
 
 async def test_managed_wmbusmeters_not_installed(
@@ -223,55 +252,80 @@ async def test_managed_wmbusmeters_not_installed(
 ) -> None:
     """Where no wmbusmeters program is installed, the managed mode says so."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    result = await _start(hass)
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
-    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
-    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
-    result = await _configure(hass, result, {"radio": "auto:t1"}, "wmbus_managed")
+    result = await choose(hass, await start(hass), "wmbus")
+    result = await submit(hass, result, {"transport": "managed"}, "wmbus_managed")
+    result = await submit(hass, result, {"radio": "auto:t1"}, "wmbus_managed")
     assert result["errors"] == {"base": "wmbusmeters_not_found"}
 
 
 async def test_bus_of_another_installation(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
 ) -> None:
-    """A P1 reader that another installation reads is not configured twice."""
+    """A P1 reader that another installation reads: an error naming it, the typed values kept."""
     mock_config_entry.add_to_hass(hass)
-    result = await _start(hass)
-    result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"host": "127.0.0.1", "port": p1_server.port}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    result = await choose(hass, await start(hass), "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    typed = {"host": "127.0.0.1", "port": p1_server.port}
+    result = await submit(hass, result, typed, "p1_network")
+
+    assert result["errors"] == {"base": "p1_used_elsewhere"}
+    assert result["description_placeholders"] == {"installation": "Demo home"}
+    assert suggested_values(result) == typed
+
+
+async def test_radio_of_another_installation(hass: HomeAssistant) -> None:
+    """A wmbusmeters radio that another installation runs is refused on the radio's form."""
+    radio = {"transport": "managed", "radio": "/dev/ttyUSB7:im871a"}
+    MockConfigEntry(domain=DOMAIN, title="Flat 12", data={"wmbus": radio}).add_to_hass(hass)
+    result = await choose(hass, await start(hass), "wmbus")
+    result = await submit(hass, result, {"transport": "managed"}, "wmbus_managed")
+    result = await submit(hass, result, {"radio": "/dev/ttyUSB7:amb8465"}, "wmbus_managed")
+
+    assert result["errors"] == {"base": "wmbus_used_elsewhere"}
+    assert result["description_placeholders"] == {"installation": "Flat 12"}
+    assert suggested_values(result) == {"radio": "/dev/ttyUSB7:amb8465"}
+
+
+async def test_reconfigure_keeps_its_own_bus(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
+) -> None:
+    """An installation's own P1 reader is no conflict when it is reconfigured."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await choose(hass, result, "p1")
+    result = await submit(hass, result, {"transport": "network"}, "p1_network")
+    await submit(hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter")
 
 
 async def test_reconfigure_moves_a_bus(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, p1_server: P1TelegramServer
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    p1_server: P1TelegramServer,
+    modbus_server: ModbusTcpPeer,
 ) -> None:
-    """The RS485 converter moves to another port; the current settings are suggested."""
+    """The RS485 converter moves to another port; the other buses need no visit."""
     mock_config_entry.add_to_hass(hass)
     moved = ModbusTcpPeer()
     await moved.start()
     try:
         result = await mock_config_entry.start_reconfigure_flow(hass)
-        assert result["step_id"] == "p1"
-        result = await _configure(hass, result, {"transport": "network"}, "p1_network")
-        suggested = {
-            str(key): key.description["suggested_value"] for key in result["data_schema"].schema
-        }
-        assert suggested == {"host": "127.0.0.1", "port": p1_server.port}
-        result = await _configure(
-            hass, result, {"host": "127.0.0.1", "port": p1_server.port}, "p1_meter"
-        )
-        result = await _configure(hass, result, {"dsmr_version": "5"}, "modbus")
-        result = await _configure(hass, result, {"transport": "tcp"}, "modbus_network")
-        result = await _configure(hass, result, {"host": "127.0.0.1", "port": moved.port}, "wmbus")
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+        assert result["step_id"] == BUSES
+        assert result["description_placeholders"] == {"p1": "✓", "modbus": "✓", "wmbus": ""}
+        result = await choose(hass, result, "modbus")
+        result = await submit(hass, result, {"transport": "tcp"}, "modbus_network")
+        assert suggested_values(result) == {"host": "127.0.0.1", "port": modbus_server.port}
+        result = await submit(hass, result, {"host": "127.0.0.1", "port": moved.port}, BUSES)
+        result = await finish(hass, result)
 
         assert result["type"] is FlowResultType.ABORT
         assert result["reason"] == "reconfigure_successful"
         assert mock_config_entry.data["modbus"]["network"]["port"] == moved.port
+        assert mock_config_entry.data["p1"] == {
+            "transport": "network",
+            "network": network(p1_server.port),
+        }
         assert mock_config_entry.title == "Demo home"
+        assert len(mock_config_entry.subentries) == 3
     finally:
         await moved.stop()
 
@@ -279,11 +333,11 @@ async def test_reconfigure_moves_a_bus(
 async def test_reconfigure_keeps_a_bus_with_meters(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The RS485 bus cannot be removed while kWh meters are on it; P1 can."""
+    """The RS485 bus cannot be removed while kWh meters are on it."""
     mock_config_entry.add_to_hass(hass)
     result = await mock_config_entry.start_reconfigure_flow(hass)
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
+    result = await choose(hass, result, "modbus")
+    result = await submit(hass, result, NOT_PRESENT, "modbus")
     assert result["errors"] == {"base": "bus_has_meters"}
 
 
@@ -336,11 +390,9 @@ async def test_reconfigure_suggests_serial_and_radio_settings(
     )
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
-    result = await _configure(hass, result, NOT_PRESENT, "modbus")
-    result = await _configure(hass, result, {"transport": "rtu"}, "modbus_serial")
-    suggested = {
-        str(key): key.description["suggested_value"] for key in result["data_schema"].schema
-    }
+    result = await choose(hass, result, "modbus")
+    result = await submit(hass, result, {"transport": "rtu"}, "modbus_serial")
+    suggested = suggested_values(result)
     assert suggested == {
         "device": serial_pty.device,
         "baudrate": "9600",
@@ -348,14 +400,13 @@ async def test_reconfigure_suggests_serial_and_radio_settings(
         "parity": "N",
         "stopbits": "2",
     }
-    result = await _configure(hass, result, suggested, "wmbus")
-    result = await _configure(hass, result, {"transport": "managed"}, "wmbus_managed")
-    assert result["data_schema"].schema
-    suggested = {
-        str(key): key.description["suggested_value"] for key in result["data_schema"].schema
-    }
+    result = await submit(hass, result, suggested, BUSES)
+    result = await choose(hass, result, "wmbus")
+    result = await submit(hass, result, {"transport": "managed"}, "wmbus_managed")
+    suggested = suggested_values(result)
     assert suggested == {"radio": "auto:t1"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], suggested)
+    result = await submit(hass, result, suggested, BUSES)
+    result = await finish(hass, result)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["modbus"]["serial"]["stopbits"] == 2

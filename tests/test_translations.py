@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from custom_components.benext.bus.p1.probe import ProbeFailure
+
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "benext"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -45,3 +47,53 @@ def test_translation_is_complete(language: str) -> None:
     for key, text in english.items():
         assert translated[key].strip(), key
         assert set(PLACEHOLDER.findall(translated[key])) == set(PLACEHOLDER.findall(text)), key
+
+
+# Where each flow module's abort reasons are translated; its dialog shows that text under
+# the integration's title.
+ABORT_SECTIONS = {
+    "config_flow.py": ("config",),
+    "wmbus/discovery.py": ("config",),
+    "modbus/flow.py": ("config_subentries.kwh_meter",),
+    "modbus/scan_steps.py": ("config_subentries.kwh_meter",),
+    "p1/flow.py": ("config_subentries.smart_meter",),
+    "wmbus/flow.py": ("config_subentries.wmbus_meter",),
+    "held_total_repair.py": ("issues.total_jump.fix_flow",),
+    "wmbus/repairs.py": (
+        "issues.wmbus_wrong_key.fix_flow",
+        "issues.wmbus_wrong_key_http.fix_flow",
+    ),
+}
+ABORT = re.compile(r"async_abort\(\s*reason=\"(\w+)\"")
+
+
+def _aborts(section: str) -> set[str]:
+    node: Any = json.loads((INTEGRATION / "strings.json").read_text(encoding="utf-8"))
+    for key in section.split("."):
+        node = node[key]
+    return set(node.get("abort", {}))
+
+
+def test_every_abort_has_its_text() -> None:
+    """Every reason a flow aborts with is translated where that flow's dialog looks for it."""
+    found: dict[str, set[str]] = {}
+    for path in INTEGRATION.rglob("*.py"):
+        if reasons := set(ABORT.findall(path.read_text(encoding="utf-8"))):
+            found[path.relative_to(INTEGRATION).as_posix()] = reasons
+    assert set(found) == set(ABORT_SECTIONS)
+    for module, reasons in found.items():
+        for reason in reasons:
+            # config_flow.py holds the options flow too.
+            sections = ("options",) if reason == "no_options" else ABORT_SECTIONS[module]
+            for section in sections:
+                assert reason in _aborts(section), (module, section, reason)
+    # Aborts that Home Assistant names: a unique id already configured, a reconfigure saved.
+    assert {"already_configured", "reconfigure_successful"} <= _aborts("config")
+    assert "reconfigure_successful" in _aborts("config_subentries.kwh_meter")
+    assert "reconfigure_successful" in _aborts("config_subentries.wmbus_meter")
+
+
+def test_smart_meter_flow_aborts_with_any_listening_error() -> None:
+    """Adding the smart meter aborts with why nothing was heard: every such reason has a text."""
+    listening_errors = {failure.value for failure in ProbeFailure} | {"mqtt_not_configured"}
+    assert listening_errors <= _aborts("config_subentries.smart_meter")

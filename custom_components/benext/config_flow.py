@@ -39,6 +39,8 @@ BUS_STEPS: tuple[type[BusInstallationSteps], ...] = (
     WmbusInstallationSteps,
 )
 BUS_ORDER = tuple(steps.BUS for steps in BUS_STEPS)
+# After a bus's name in the buses menu once the bus is set up; a sign, in every language.
+CONFIGURED_MARK = "✓"
 
 
 class BeNextConfigFlow(
@@ -80,7 +82,7 @@ class BeNextConfigFlow(
         """Name the installation."""
         if user_input is not None:
             self._title = user_input[CONF_NAME].strip()
-            return self._show_transport_form(BUS_ORDER[0])
+            return await self.async_step_buses()
         return self.async_show_form(
             step_id="user",
             data_schema=probatio.Schema({probatio.Required(CONF_NAME): TextSelector()}),
@@ -91,21 +93,31 @@ class BeNextConfigFlow(
     ) -> ConfigFlowResult:
         """Change how the buses of an installation are reached."""
         self._buses = configured_buses(self._get_reconfigure_entry().data)
-        return self._show_transport_form(BUS_ORDER[0])
+        return await self.async_step_buses()
 
-    def _errors_when_removing(self, bus: Bus) -> dict[str, str]:
-        """Why the bus cannot be left out: the last bus asked is the last chance to have one."""
-        if bus is BUS_ORDER[-1] and not any(other in self._buses for other in BUS_ORDER[:-1]):
-            return {"base": "no_bus"}
-        return super()._errors_when_removing(bus)
+    async def async_step_buses(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The installation's buses: choose one to set up or change, or save.
 
-    async def _async_next_bus(self, bus: Bus) -> ConfigFlowResult:
-        """The next bus's transport step; after the last bus, the installation is stored."""
+        Flows have no back button: every bus's steps end here, so a choice made earlier is
+        changed by choosing that bus again. Saving is offered once the installation has a bus.
+        """
         self._pending_transport = None
-        index = BUS_ORDER.index(bus)
-        if index + 1 < len(BUS_ORDER):
-            return self._show_transport_form(BUS_ORDER[index + 1])
-        data = {bus.value: connection.as_dict() for bus, connection in self._buses.items()}
+        options = [bus.value for bus in BUS_ORDER]
+        if self._buses:
+            options.append("finish")
+        return self.async_show_menu(
+            step_id="buses",
+            menu_options=options,
+            description_placeholders={
+                bus.value: CONFIGURED_MARK if bus in self._buses else "" for bus in BUS_ORDER
+            },
+        )
+
+    async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Store the installation with its buses, and the meters their steps found."""
+        if not self._buses:
+            return await self.async_step_buses()
+        data = {bus.value: self._buses[bus].as_dict() for bus in BUS_ORDER if bus in self._buses}
         if self.source == SOURCE_RECONFIGURE:
             entry = self._get_reconfigure_entry()
             await self._async_store_meters_found(entry)
@@ -113,6 +125,10 @@ class BeNextConfigFlow(
         return self.async_create_entry(
             title=self._title, data=data, subentries=await self._async_meters_found()
         )
+
+    async def _async_bus_done(self, bus: Bus) -> ConfigFlowResult:
+        """After a bus's steps, back to the installation's buses."""
+        return await self.async_step_buses()
 
 
 class BeNextOptionsFlow(OptionsFlow):

@@ -109,7 +109,7 @@ class BusInstallationSteps(ConfigFlow):
         # RTU over TCP share the network settings step).
         self._pending_transport: Transport | None = None
 
-    async def _async_next_bus(self, bus: Bus) -> ConfigFlowResult:
+    async def _async_bus_done(self, bus: Bus) -> ConfigFlowResult:
         """The step after this bus's last one: the installation flow's to say."""
         raise NotImplementedError
 
@@ -134,7 +134,7 @@ class BusInstallationSteps(ConfigFlow):
                 errors = self._errors_when_removing(bus)
                 if not errors:
                     self._buses.pop(bus, None)
-                    return await self._async_next_bus(bus)
+                    return await self._async_bus_done(bus)
             else:
                 transport = Transport(choice)
                 self._pending_transport = transport
@@ -179,12 +179,14 @@ class BusInstallationSteps(ConfigFlow):
         `async_connected` the step after a good connection (by default: the next bus).
         """
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             connection = form.connection_from_input(form.bus, form.transport, user_input)
-            if (reason := self._endpoint_conflict(connection)) is not None:
-                if reason == "already_configured":
-                    return self.async_abort(reason=reason)
-                errors["base"] = reason
+            if self._endpoint_used_here(connection):
+                errors["base"] = "port_in_use"
+            elif (other := self._installation_using(connection)) is not None:
+                errors["base"] = f"{form.bus}_used_elsewhere"
+                placeholders["installation"] = other.title
             elif (error := await async_check(connection)) is not None:
                 errors["base"] = error
             else:
@@ -196,24 +198,32 @@ class BusInstallationSteps(ConfigFlow):
             schema = self.add_suggested_values_to_schema(schema, user_input)
         elif current is not None and current.transport is form.transport:
             schema = self.add_suggested_values_to_schema(schema, input_from_connection(current))
-        return self.async_show_form(step_id=form.step_id, data_schema=schema, errors=errors)
+        return self.async_show_form(
+            step_id=form.step_id,
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def _async_bus_connected(self, connection: BusConnection) -> ConfigFlowResult:
         """Keep the bus's connection and go on to the next bus."""
         self._buses[connection.bus] = connection
-        return await self._async_next_bus(connection.bus)
+        return await self._async_bus_done(connection.bus)
 
-    def _endpoint_conflict(self, connection: BusConnection) -> str | None:
-        """`port_in_use` within this installation, `already_configured` across them."""
+    def _endpoint_used_here(self, connection: BusConnection) -> bool:
+        """Whether another bus of this installation occupies the connection's endpoint."""
         endpoint = connection.endpoint
-        if endpoint is None:
-            return None
-        if any(
+        return endpoint is not None and any(
             other.endpoint == endpoint
             for bus, other in self._buses.items()
             if bus is not connection.bus
-        ):
-            return "port_in_use"
+        )
+
+    def _installation_using(self, connection: BusConnection) -> ConfigEntry | None:
+        """The other installation whose buses occupy the connection's endpoint, if any."""
+        endpoint = connection.endpoint
+        if endpoint is None:
+            return None
         own_entry_id = (
             self._get_reconfigure_entry().entry_id if self.source == SOURCE_RECONFIGURE else None
         )
@@ -221,7 +231,7 @@ class BusInstallationSteps(ConfigFlow):
             if entry.entry_id == own_entry_id:
                 continue
             if any(other.endpoint == endpoint for other in configured_buses(entry.data).values()):
-                return "already_configured"
+                return entry
         return None
 
 
@@ -233,17 +243,12 @@ def select(options: list[str], translation_key: str | None = None) -> SelectSele
     return SelectSelector(config)
 
 
-def network_schema(default_port: int | None) -> probatio.Schema:
-    """The host and TCP port of a bus reached over the network."""
-    port = (
-        probatio.Required(CONF_PORT, default=default_port)
-        if default_port is not None
-        else probatio.Required(CONF_PORT)
-    )
+def network_schema(default_port: int) -> probatio.Schema:
+    """The host and TCP port of a bus reached over the network, the port pre-filled."""
     return probatio.Schema(
         {
             probatio.Required(CONF_HOST): TextSelector(),
-            port: NumberSelector(
+            probatio.Required(CONF_PORT, default=default_port): NumberSelector(
                 NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
             ),
         }

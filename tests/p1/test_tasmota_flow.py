@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN, SUBENTRY_SMART_METER
 from custom_components.benext.p1 import tasmota_flow as p1_tasmota_flow
+from tests.installation_flow import BUSES, choose, finish, start, submit
 from tests.peers import free_port, network
 from tests.tasmota_mqtt import SENSOR_TOPIC, TOPIC, async_setup_mqtt, sensor_message
 from tests.tasmota_peers import MosquittoBroker, TasmotaHttpPeer
@@ -21,34 +22,17 @@ from tests.tasmota_peers import MosquittoBroker, TasmotaHttpPeer
 # mock_hass_config: the MQTT integration reads configuration.yaml, which tests lack.
 pytestmark = pytest.mark.usefixtures("socket_enabled", "mock_hass_config")
 
-NOT_PRESENT = {"transport": "none"}
 # What the gPlugD's first message tells: 14421 W exported, 18752.361 + 24226.039 kWh imported.
 GPLUGD_FOUND = {"serial": "10487029", "power": "-14421", "energy": "42978.400", "values": "18"}
 
 
 async def _p1_transport(hass: HomeAssistant, transport: str, step_id: str) -> dict[str, Any]:
     """A new installation's flow, at the settings step of the P1 transport chosen."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": "Home"})
-    assert result["step_id"] == "p1"
-    return await _configure(hass, result, {"transport": transport}, step_id)
+    result = await choose(hass, await start(hass, "Home"), "p1")
+    return await submit(hass, result, {"transport": transport}, step_id)
 
 
-async def _configure(
-    hass: HomeAssistant, result: dict[str, Any], user_input: dict[str, Any], step_id: str
-) -> dict[str, Any]:
-    """Submit a step and check which form comes next."""
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
-    assert result["type"] is FlowResultType.FORM, result
-    assert result["step_id"] == step_id
-    return result
-
-
-async def _finish_without_other_buses(
-    hass: HomeAssistant, result: dict[str, Any]
-) -> dict[str, Any]:
-    result = await _configure(hass, result, NOT_PRESENT, "wmbus")
-    return await hass.config_entries.flow.async_configure(result["flow_id"], NOT_PRESENT)
+_configure = submit
 
 
 async def test_mqtt_reader_found(hass: HomeAssistant, broker: MosquittoBroker) -> None:
@@ -60,8 +44,8 @@ async def test_mqtt_reader_found(hass: HomeAssistant, broker: MosquittoBroker) -
     # The whole topic, as copied from the reader's console, is taken too.
     result = await _configure(hass, result, {"topic": f" {SENSOR_TOPIC} "}, "p1_tasmota_meter")
     assert result["description_placeholders"] == GPLUGD_FOUND
-    result = await _configure(hass, result, {}, "modbus")
-    result = await _finish_without_other_buses(hass, result)
+    result = await _configure(hass, result, {}, BUSES)
+    result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {"p1": {"transport": "tasmota_mqtt", "topic": TOPIC}}
@@ -104,6 +88,23 @@ async def test_mqtt_topic_must_be_given(hass: HomeAssistant) -> None:
     result = await _p1_transport(hass, "tasmota_mqtt", "p1_tasmota_mqtt")
     result = await _configure(hass, result, {"topic": " tele//SENSOR "}, "p1_tasmota_mqtt")
     assert result["errors"] == {"topic": "invalid_topic"}
+    (topic,) = result["data_schema"].schema
+    assert topic.description == {"suggested_value": " tele//SENSOR "}
+
+
+async def test_topic_of_another_installation(hass: HomeAssistant) -> None:
+    """A reader that another installation follows: its name on the form, the topic kept."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="Flat 12",
+        data={"p1": {"transport": "tasmota_mqtt", "topic": TOPIC}},
+    ).add_to_hass(hass)
+    result = await _p1_transport(hass, "tasmota_mqtt", "p1_tasmota_mqtt")
+    result = await _configure(hass, result, {"topic": SENSOR_TOPIC}, "p1_tasmota_mqtt")
+    assert result["errors"] == {"base": "p1_used_elsewhere"}
+    assert result["description_placeholders"] == {"installation": "Flat 12"}
+    (topic,) = result["data_schema"].schema
+    assert topic.description == {"suggested_value": SENSOR_TOPIC}
 
 
 async def test_http_reader_found(hass: HomeAssistant, gplug_http: TasmotaHttpPeer) -> None:
@@ -116,8 +117,8 @@ async def test_http_reader_found(hass: HomeAssistant, gplug_http: TasmotaHttpPee
     )
     assert result["description_placeholders"] == GPLUGD_FOUND
     assert gplug_http.commands == ["Status 10"]
-    result = await _configure(hass, result, {}, "modbus")
-    result = await _finish_without_other_buses(hass, result)
+    result = await _configure(hass, result, {}, BUSES)
+    result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {
@@ -159,7 +160,7 @@ async def test_reconfigure_keeps_the_reader(
         data={"p1": {"transport": "tasmota_http", "network": network(gplug_http.port)}},
     )
     entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass)
+    result = await choose(hass, await entry.start_reconfigure_flow(hass), "p1")
     result = await _configure(hass, result, {"transport": "tasmota_http"}, "p1_tasmota_http")
     suggested = {
         str(key): key.description["suggested_value"] for key in result["data_schema"].schema
@@ -168,8 +169,8 @@ async def test_reconfigure_keeps_the_reader(
     result = await _configure(
         hass, result, {"host": "127.0.0.1", "port": gplug_http.port}, "p1_tasmota_meter"
     )
-    result = await _configure(hass, result, {}, "modbus")
-    result = await _finish_without_other_buses(hass, result)
+    result = await _configure(hass, result, {}, BUSES)
+    result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"

@@ -32,6 +32,7 @@ from custom_components.benext.bus.wmbus.config_text import TOKEN_FILE
 from custom_components.benext.const import DOMAIN, SUBENTRY_WMBUS_METER
 from custom_components.benext.domain.roles import Role
 from tests import setup_integration
+from tests.installation_flow import BUSES, choose, finish, start, submit
 from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture
 from tests.wmbus_peers import (
     TOKEN,
@@ -74,9 +75,16 @@ def meter_input(
     driver: str = "multical21",
     key: str = MULTICAL21_KEY,
     role: str = "cold_water",
+    other_driver: str = "",
 ) -> dict[str, str]:
     """What the user enters in the meter form."""
-    return {"meter_id": meter_id, "driver": driver, "key": key, "role": role}
+    return {
+        "meter_id": meter_id,
+        "driver": driver,
+        "other_driver": other_driver,
+        "key": key,
+        "role": role,
+    }
 
 
 def form_values(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -190,7 +198,8 @@ async def test_no_wmbus_bus_no_meter(hass: HomeAssistant) -> None:
             meter_input(driver="qualcosonic", key="", role="radiator"),
             {"role": "role_not_for_meter"},
         ),
-        (meter_input(driver="my driver"), {"driver": "invalid_driver"}),
+        (meter_input(driver="other", other_driver="my driver"), {"other_driver": "invalid_driver"}),
+        (meter_input(driver="other"), {"other_driver": "invalid_driver"}),
     ],
     ids=[
         "seven_digits",
@@ -200,6 +209,7 @@ async def test_no_wmbus_bus_no_meter(hass: HomeAssistant) -> None:
         "id_in_use",
         "heat_radiator",
         "driver_typed_wrong",
+        "other_driver_not_typed",
     ],
 )
 async def test_meter_form_errors(
@@ -231,6 +241,7 @@ async def test_meter_added_with_its_wmbusmeters_lines(
     assert form_values(result) == {
         "meter_id": "",
         "driver": "auto",
+        "other_driver": "",
         "key": "",
         "role": "cold_water",
     }
@@ -378,18 +389,15 @@ async def test_meters_heard_lately(hass: HomeAssistant, hass_client_no_auth: Cli
     ]
     other = await configure_meter_flow(hass, result, {"heard": "other"})
     assert other["step_id"] == "meter"
-    assert form_values(other) == {"meter_id": "", "driver": "auto", "key": "", "role": "cold_water"}
+    assert form_values(other) == meter_input(meter_id="", driver="auto", key="")
     hass.config_entries.subentries.async_abort(other["flow_id"])
 
     result = await start_meter_flow(hass, entry)
     result = await configure_meter_flow(hass, result, {"heard": "03016408"})
     assert result["step_id"] == "meter"
-    assert form_values(result) == {
-        "meter_id": "03016408",
-        "driver": "qualcosonic",
-        "key": "",
-        "role": "space_heating",
-    }
+    assert form_values(result) == meter_input(
+        meter_id="03016408", driver="qualcosonic", key="", role="space_heating"
+    )
     result = await configure_meter_flow(hass, result, form_values(result))
     assert result["step_id"] == "wmbus_config"
     result = await configure_meter_flow(hass, result, {})
@@ -444,6 +452,29 @@ async def test_reconfigure_key_and_role(
     assert device.name == "Hot tap water · wM-Bus 76348799"
 
 
+async def test_driver_not_in_the_list(hass: HomeAssistant) -> None:
+    """The list shows Automatic, not `auto`; another driver is typed and comes back as typed."""
+    entry = wmbus_entry([])
+    entry.add_to_hass(hass)
+    result = await meter_form(hass, entry)
+    driver_key = next(key for key in result["data_schema"].schema if str(key) == "driver")
+    config = result["data_schema"].schema[driver_key].config
+    assert config["translation_key"] == "wmbus_driver"
+    assert not config.get("custom_value")
+    assert config["options"][0] == "auto"
+    assert config["options"][-1] == "other"
+
+    result = await configure_meter_flow(
+        hass, result, meter_input(driver="other", other_driver=" KamHeat ", key="")
+    )
+    result = await configure_meter_flow(hass, result, {})
+    (subentry,) = wmbus_meters(entry).values()
+    assert subentry.data["driver"] == "kamheat"
+
+    result = dict(await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id))
+    assert form_values(result) == meter_input(driver="other", other_driver="kamheat", key="")
+
+
 async def test_reconfigure_to_another_meter(hass: HomeAssistant) -> None:
     """A new id is a new meter: what the old one sent is forgotten; its key can be removed."""
     entry = wmbus_entry([])
@@ -483,18 +514,12 @@ async def test_reconfigure_to_another_meter(hass: HomeAssistant) -> None:
 @pytest.mark.parametrize("token_input", [{}, {"token": ""}, {"token": "  "}])
 async def test_wmbus_http_without_token(hass: HomeAssistant, token_input: dict[str, str]) -> None:
     """The endpoint's token is offered, but can be cleared: then none is asked for."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": "Flat 12"})
-    for step_id, transport in (("p1", "none"), ("modbus", "none"), ("wmbus", "http")):
-        assert result["step_id"] == step_id
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"transport": transport}
-        )
-    assert result["step_id"] == "wmbus_http"
+    result = await choose(hass, await start(hass, "Flat 12"), "wmbus")
+    result = await submit(hass, result, {"transport": "http"}, "wmbus_http")
     assert len(form_values(result)["token"]) >= 24
     webhook_id = placeholders(result)["url"].rsplit("/", 1)[-1]
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], token_input)
+    result = await finish(hass, await submit(hass, result, token_input, BUSES))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {"wmbus": {"transport": "http", "webhook_id": webhook_id}}
@@ -504,16 +529,11 @@ async def test_reconfigure_removes_the_token(hass: HomeAssistant) -> None:
     """Reconfiguring shows the endpoint's token; clearing it removes it, the endpoint stays."""
     entry = wmbus_entry([], token=TOKEN)
     entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass)
-    for step_id, transport in (("p1", "none"), ("modbus", "none"), ("wmbus", "http")):
-        assert result["step_id"] == step_id
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"transport": transport}
-        )
-    assert result["step_id"] == "wmbus_http"
+    result = await choose(hass, await entry.start_reconfigure_flow(hass), "wmbus")
+    result = await submit(hass, result, {"transport": "http"}, "wmbus_http")
     assert form_values(result) == {"token": TOKEN}
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await finish(hass, await submit(hass, result, {}, BUSES))
 
     assert result["reason"] == "reconfigure_successful"
     assert entry.data == {"wmbus": {"transport": "http", "webhook_id": WEBHOOK_ID}}

@@ -60,6 +60,12 @@ DEFAULT_MODBUS_BAUDRATE = 9600
 # DSMR 4 and 5 meters send at 115200 baud 8N1 (DSMR 2.2 and 3 use 9600 7E1).
 DEFAULT_P1_BAUDRATE = 115200
 DEFAULT_TASMOTA_HTTP_PORT = 80
+# The port pre-filled for a P1 network reader. Core's dsmr suggests none: it takes a
+# `socket://host:port` address, and its documentation's ser2net example uses 2001, a port
+# of the user's choosing, as is ESPHome's stream server's (6638 by default). Ready-made
+# P1-to-TCP readers (the Smart Gateways kind) stream raw telegrams on 8088; some serial
+# Wi-Fi bridges use telnet's 23. The installer changes it on the form where it differs.
+DEFAULT_P1_NETWORK_PORT = 8088
 DEFAULT_WMBUS_RADIO = "auto:t1"
 
 

@@ -16,6 +16,7 @@ import probatio
 
 from ..bus.connection import (
     DEFAULT_P1_BAUDRATE,
+    DEFAULT_P1_NETWORK_PORT,
     DEFAULT_TASMOTA_HTTP_PORT,
     Bus,
     BusConnection,
@@ -65,7 +66,11 @@ SERIAL_FORM = SettingsForm(
     "p1_serial", Bus.P1, Transport.SERIAL, P1_SERIAL_SCHEMA, _serial_connection
 )
 NETWORK_FORM = SettingsForm(
-    "p1_network", Bus.P1, Transport.NETWORK, network_schema(None), network_connection
+    "p1_network",
+    Bus.P1,
+    Transport.NETWORK,
+    network_schema(DEFAULT_P1_NETWORK_PORT),
+    network_connection,
 )
 TASMOTA_MQTT_FORM = SettingsForm(
     "p1_tasmota_mqtt",
@@ -134,7 +139,7 @@ class P1InstallationSteps(BusInstallationSteps):
         if user_input is not None and not device_topic(user_input[CONF_TOPIC]):
             return self.async_show_form(
                 step_id="p1_tasmota_mqtt",
-                data_schema=P1_TASMOTA_MQTT_SCHEMA,
+                data_schema=self.add_suggested_values_to_schema(P1_TASMOTA_MQTT_SCHEMA, user_input),
                 errors={CONF_TOPIC: "invalid_topic"},
             )
         return await self._async_p1_settings_step(TASMOTA_MQTT_FORM, user_input)
@@ -175,12 +180,12 @@ class P1InstallationSteps(BusInstallationSteps):
 
     async def _async_p1_meter_confirmed(self, settings: P1MeterSettings) -> ConfigFlowResult:
         self._smart_meter = settings
-        return await self._async_next_bus(Bus.P1)
+        return await self._async_bus_done(Bus.P1)
 
     async def _async_meters_found(self) -> list[ConfigSubentryData]:
         """The buses' meters, with the smart meter confirmed on the P1 port."""
         found = await super()._async_meters_found()
-        if self._smart_meter is not None:
+        if self._smart_meter is not None and Bus.P1 in self._buses:
             title = await async_p1_meter_title(self.hass)
             found.append(_p1_meter_subentry(self._smart_meter, title))
         return found
@@ -189,7 +194,7 @@ class P1InstallationSteps(BusInstallationSteps):
         """Keep the smart meter subentry in step with the meter now on the port."""
         await super()._async_store_meters_found(entry)
         settings = self._smart_meter
-        if settings is None:
+        if settings is None or Bus.P1 not in self._buses:
             return
         existing = next(
             (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER),

@@ -40,16 +40,20 @@ from .webhook import async_endpoint_url
 
 CONF_HEARD = "heard"
 HEARD_OTHER = "other"
+# A driver that the list does not name is typed in its own field: a drop-down that takes
+# typed values shows the raw option value ("auto") instead of its translated label.
+CONF_OTHER_DRIVER = "other_driver"
+DRIVER_OTHER = "other"
 # A driver name as a wmbusmeters meter file takes it (bus.wmbus.config_text.MeterLine):
 # a driver typed in that is not one would break the meter's wmbusmeters lines.
 DRIVER_NAME = re.compile(r"[a-z0-9_][a-z0-9_.:,-]*")
+LISTED_DRIVERS = (DRIVER_AUTO, *SELECTABLE_DRIVERS)
 
 DRIVER_SELECTOR = SelectSelector(
     SelectSelectorConfig(
-        options=[DRIVER_AUTO, *SELECTABLE_DRIVERS],
+        options=[*LISTED_DRIVERS, DRIVER_OTHER],
         translation_key="wmbus_driver",
         mode=SelectSelectorMode.DROPDOWN,
-        custom_value=True,
     )
 )
 
@@ -66,15 +70,20 @@ def role_selector(roles: tuple[Role, ...] = WMBUS_ROLES) -> SelectSelector:
 
 
 def meter_schema(defaults: Mapping[str, Any]) -> probatio.Schema:
-    """The meter's id, driver, key and role."""
+    """The meter's id, driver (one from the list, or another typed in), key and role."""
+    driver = defaults.get(CONF_DRIVER) or DRIVER_AUTO
+    listed = driver in LISTED_DRIVERS
     return probatio.Schema(
         {
             probatio.Required(CONF_METER_ID, default=defaults.get(CONF_METER_ID, "")): (
                 TextSelector()
             ),
-            probatio.Required(CONF_DRIVER, default=defaults.get(CONF_DRIVER, DRIVER_AUTO)): (
+            probatio.Required(CONF_DRIVER, default=driver if listed else DRIVER_OTHER): (
                 DRIVER_SELECTOR
             ),
+            probatio.Optional(
+                CONF_OTHER_DRIVER, description={"suggested_value": "" if listed else driver}
+            ): TextSelector(),
             # Suggested, not a default: the UI leaves out a field the user cleared, and a
             # default would bring the old key back.
             probatio.Optional(
@@ -100,10 +109,12 @@ def settings_from_input(
     key = normalize_key(user_input.get(CONF_KEY))
     if key is None:
         errors[CONF_KEY] = "invalid_key_format"
-    driver = str(user_input[CONF_DRIVER]).strip().lower() or DRIVER_AUTO
+    driver = str(user_input[CONF_DRIVER])
+    if driver == DRIVER_OTHER:
+        driver = str(user_input.get(CONF_OTHER_DRIVER) or "").strip().lower()
     role = Role(user_input[CONF_ROLE])
     if not DRIVER_NAME.fullmatch(driver):
-        errors[CONF_DRIVER] = "invalid_driver"
+        errors[CONF_OTHER_DRIVER] = "invalid_driver"
     elif role not in roles_for_meter_kind(driver_info(driver).kind.value):
         errors[CONF_ROLE] = "role_not_for_meter"
     if errors or meter_id is None:
