@@ -139,3 +139,47 @@ async def test_a_heat_cost_allocator_starts_again_at_its_set_date(
     # The set date moved on: the allocator counts the new year from 0.
     assert await post(3, "2018-12-31", 1) == "3.0"
     assert await post(5, "2018-12-31", 2) == "5.0"
+
+
+async def test_heat_energy_stored_in_kwh_comes_back_in_gj(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """A heat meter's energy stored in kWh (before it was shown in GJ) is its floor in GJ."""
+    heat = next(f for f in WMBUS_FIXTURES if f.driver == "qualcosonic")
+    meter = replace(meter_of(heat), fields=("total_heat_energy_kwh",))
+    entity_id = "sensor.restored_heat_energy"
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{meter.subentry_id}_total_heat_energy_kwh",
+        suggested_object_id=entity_id.split(".")[1],
+    )
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(entity_id, "48.009996"),
+                {"native_value": 13336.11, "native_unit_of_measurement": "kWh"},
+            )
+        ],
+    )
+    assert await setup_integration(hass, wmbus_entry([meter]))
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert (state.state, state.attributes["unit_of_measurement"]) == ("48.009996", "GJ")
+    client = await hass_client_no_auth()
+
+    async def post(kwh: float, second: int) -> str | None:
+        body = {**heat.expected, "total_heat_energy_kwh": kwh}
+        body["timestamp"] = f"2026-11-22T10:00:{second:02d}Z"
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body), headers=AUTH
+        )
+        assert response.status == 200
+        await hass.async_block_till_done()
+        shown = hass.states.get(entity_id)
+        return shown.state if shown is not None else None
+
+    # Below the restored floor (in kWh): a glitch. Above it: shown at the meter's resolution.
+    assert await post(13000.0, 0) == "48.009996"
+    assert await post(13336.2, 1) == "48.01032"

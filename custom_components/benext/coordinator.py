@@ -90,7 +90,7 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         self._totals: dict[str, MeterTotals] = {}
         self._held_issues: set[str] = set()
         # The entity showing each total, and its unit, by (subentry id, value key).
-        self._total_entities: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self._total_entities: dict[tuple[str, str], tuple[str, str | None, float]] = {}
         # total_limit() by value key, asked once per key.
         self._total_limits: dict[str, float | None] = {}
         self._reading_listeners: dict[str, list[ReadingListener]] = {}
@@ -266,23 +266,23 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
 
     @callback
     def async_note_total_entity(
-        self, subentry_id: str, key: str, entity_id: str, unit: str | None
+        self, subentry_id: str, key: str, entity_id: str, unit: str | None, scale: float = 1.0
     ) -> None:
-        """The entity that shows a meter's total, and the unit its guard counts in."""
-        self._total_entities[subentry_id, key] = (entity_id, unit)
+        """The entity that shows a meter's total: its unit, and its value per unit of the total."""
+        self._total_entities[subentry_id, key] = (entity_id, unit, scale)
 
     def _total_placeholders(
         self, subentry_id: str, key: str, last: float | None, new: float
     ) -> dict[str, str]:
         """A held total named as its entity is, its values with their unit."""
-        entity_id, unit = self._total_entities.get((subentry_id, key), (None, None))
+        entity_id, unit, scale = self._total_entities.get((subentry_id, key), (None, None, 1.0))
         entity = er.async_get(self.hass).async_get(entity_id) if entity_id else None
         name = (entity.name or entity.original_name) if entity is not None else None
         suffix = f" {unit}" if unit else ""
         return {
             "total": name or key,
-            "last": f"{last:g}{suffix}" if last is not None else "-",
-            "new": f"{new:g}{suffix}",
+            "last": f"{last * scale:g}{suffix}" if last is not None else "-",
+            "new": f"{new * scale:g}{suffix}",
         }
 
     @callback

@@ -37,6 +37,9 @@ class MeterSensorDescription(SensorEntityDescription):
     # A value in the reading whose change starts a new counting cycle: the total may then
     # restart from 0 (a heat cost allocator at its set date).
     cycle_field: str | None = None
+    # The sensor's value is the reading's total times this (a heat meter's kWh shown in GJ):
+    # the guard and its floor count in the total's own unit.
+    total_scale: float = 1.0
 
     def value_of(self, values: Values) -> StateType | datetime:
         """The sensor's value in a reading."""
@@ -105,6 +108,7 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
 
     async def async_added_to_hass(self) -> None:
         """Show the value from before a restart at once; a total's is also its floor."""
+        description = self.entity_description
         last = await self.async_get_last_extra_data()
         restored = TotalExtraStoredData.from_dict(last.as_dict()) if last is not None else None
         if (
@@ -123,6 +127,13 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         ):
             self._restored = float(restored.native_value)
             self._attr_native_value = restored.native_value
+            if (
+                description.total_scale != 1.0
+                and restored.native_unit_of_measurement != description.native_unit_of_measurement
+            ):
+                # Stored in the total's own unit, before the sensor converted it itself.
+                self._restored *= description.total_scale
+                self._attr_native_value = self._restored
             self._serial = restored.serial
             self._cycle = restored.cycle
             # Stored before the time was kept: the state's last write was good then.
@@ -132,17 +143,18 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
             )
             self.coordinator.async_restore_total(
                 self.subentry_id,
-                self.entity_description.total_key or self.entity_description.key,
-                self._restored,
+                description.total_key or description.key,
+                self._restored / description.total_scale,
                 self._serial,
                 self._good_at,
             )
         if self._is_total:
             self.coordinator.async_note_total_entity(
                 self.subentry_id,
-                self.entity_description.total_key or self.entity_description.key,
+                description.total_key or description.key,
                 self.entity_id,
-                self.entity_description.native_unit_of_measurement,
+                description.native_unit_of_measurement,
+                description.total_scale,
             )
         await super().async_added_to_hass()
 

@@ -12,7 +12,7 @@ from homeassistant.util.unit_conversion import EnergyConverter
 import pytest
 
 from custom_components.benext.const import DOMAIN
-from custom_components.benext.wmbus.descriptions import _battery_volts
+from custom_components.benext.wmbus.descriptions import _battery_volts, kwh_as_gj
 from tests import setup_integration
 from tests.wmbus_fixtures import WMBUS_FIXTURES, WmbusFixture, fixture_id
 from tests.wmbus_helpers import ClientFactory, endpoint_url, meter_of, state_of
@@ -126,3 +126,14 @@ async def test_a_heat_meters_volume_is_water_only_on_the_hot_tap_water_line(
     assert volume.attributes["device_class"] == device_class
     assert volume.attributes["state_class"] == "total_increasing"
     assert volume.attributes["friendly_name"].endswith(f" {name}")
+
+
+@pytest.mark.parametrize(
+    ("kwh", "gj"),
+    [(13336.11, 48.009996), (13339, 48.0204), (0.001, 0.0000036), (None, None), ("x", None)],
+)
+def test_heat_energy_in_gj_keeps_the_meters_resolution(kwh: object, gj: float | None) -> None:
+    """1 kWh is 0.0036 GJ exactly: no float artefact such as 48.009996000000004 in the state."""
+    assert kwh_as_gj(kwh) == gj
+    if gj is not None:
+        assert repr(kwh_as_gj(kwh)) == repr(gj)

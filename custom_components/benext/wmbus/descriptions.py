@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 import re
 from typing import Any
 
@@ -17,11 +18,13 @@ from homeassistant.const import (
     UnitOfElectricPotential,
     UnitOfEnergy,
 )
+from homeassistant.helpers.typing import StateType
 
 from ..bus.wmbus.axioma import HeatMeterState, axioma_status
 from ..bus.wmbus.dates import meter_date, meter_datetime
 from ..bus.wmbus.drivers import MeterKind, driver_info
 from ..bus.wmbus.units import FieldUnit, Measure, field_label, field_unit
+from ..domain.physical_bounds import GJ_PER_KWH
 from ..domain.roles import Role
 from ..meter_sensor import MeterSensorDescription, Values
 from .coordinator import RSSI_FIELD
@@ -56,6 +59,8 @@ class Named:
 
 
 _TOTAL = SensorStateClass.TOTAL_INCREASING
+# Heat energy is shown in GJ, as Dutch heat meters show it (suggested_unit: converted here,
+# exactly, from the kWh wmbusmeters prints).
 _HEAT_ENERGY = Named(
     "heat_energy", SensorDeviceClass.ENERGY, _TOTAL, UnitOfEnergy.GIGA_JOULE, precision=3
 )
@@ -249,17 +254,28 @@ def wmbus_sensor_descriptions(settings: WmbusMeterSettings) -> list[WmbusSensorD
 def _named(name: str, named: Named) -> WmbusSensorDescription:
     unit = field_unit(name)
     date_field = named.date_field
+    native_unit = unit.unit if unit is not None else None
+    value_fn: Callable[[Values], StateType] = lambda values: values.get(name)  # noqa: E731
+    scale = 1.0
+    if (
+        native_unit == UnitOfEnergy.KILO_WATT_HOUR
+        and named.suggested_unit == UnitOfEnergy.GIGA_JOULE
+    ):
+        # Converted here rather than by Home Assistant, whose float conversion shows
+        # 13336.11 kWh as 48.009996000000004 GJ: the state keeps the meter's resolution.
+        native_unit, scale = UnitOfEnergy.GIGA_JOULE, GJ_PER_KWH
+        value_fn = lambda values: kwh_as_gj(values.get(name))  # noqa: E731
     return WmbusSensorDescription(
         key=name,
         translation_key=named.translation_key,
         device_class=named.device_class,
         state_class=named.state_class,
-        native_unit_of_measurement=unit.unit if unit is not None else None,
-        suggested_unit_of_measurement=named.suggested_unit,
+        native_unit_of_measurement=native_unit,
         suggested_display_precision=named.precision,
         entity_category=named.category,
         entity_registry_enabled_default=named.enabled,
-        value_fn=lambda values: values.get(name),
+        value_fn=value_fn,
+        total_scale=scale,
         attributes_fn=(
             (lambda values: _date_attribute(_text(values, date_field)))
             if date_field is not None
@@ -287,6 +303,14 @@ def _by_unit(name: str, unit: FieldUnit, *, enabled: bool) -> WmbusSensorDescrip
         entity_registry_enabled_default=enabled,
         value_fn=lambda values: values.get(name),
     )
+
+
+def kwh_as_gj(kwh: object) -> float | None:
+    """KWh in GJ, rounded to what the kWh value resolves (1 kWh is 0.0036 GJ exactly)."""
+    if isinstance(kwh, bool) or not isinstance(kwh, int | float):
+        return None
+    decimals = max(0, -int(Decimal(repr(float(kwh))).as_tuple().exponent))
+    return round(kwh * GJ_PER_KWH, min(decimals, 6) + 4)
 
 
 def _date_attribute(text: str | None) -> Mapping[str, Any]:
