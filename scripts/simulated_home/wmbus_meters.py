@@ -6,9 +6,11 @@
   return temperatures 5 K apart while it runs.
 - Hot tap water (an Axioma heat meter on the hot-water line): showers in the morning and
   the evening and short draws at the kitchen tap, water at 55 degC over a 12 degC inlet.
-- Cold water (a Kamstrup Multical 21): toilet flushes and tap draws by day, and a
-  dripping tap for the last five minutes of every half hour, which the meter reports
-  as a LEAK (demo speed: a real Multical 21 waits for an hour of constant flow).
+- Cold water (a Kamstrup Multical 21): toilet flushes and tap draws, and a dripping tap
+  for the last five minutes of every half hour, which the meter reports as a LEAK (demo
+  speed: a real Multical 21 waits for an hour of constant flow).
+- Demo speed for the draws too: most 5-minute slots by day have one, and some at night,
+  so the water volumes move whenever the demo is looked at.
 - Indoor climate (an Elvaco CMa12w): the living room, warmest in the afternoon.
 
 Like the other peers' values, the totals are sums over 5-minute slots since EPOCH of
@@ -129,19 +131,38 @@ type Water = Literal["hot", "cold"]
 
 
 def _draw(slot: int, kind: Water) -> _Draw:
-    """The water drawn in a slot: a shower or a tap (hot), a flush or a tap (cold)."""
+    """The water drawn in a slot: a shower or a tap (hot), a flush or a tap (cold).
+
+    Demo speed: a short draw in most slots by day and now and then at night, so that the
+    volumes move within minutes whenever the demo is looked at (a real home's stay flat
+    for hours at night).
+    """
     hour = datetime.fromtimestamp(slot, ZONE).hour + (slot % 3600) / 3600
     chance = household.unit(slot, kind)
     length = household.unit(slot, kind, "seconds")
-    if kind == "hot":
-        if (6.5 <= hour < 8.5 and chance < 0.1) or (20 <= hour < 22.5 and chance < 0.03):
-            return _Draw(240 + int(60 * length), 480)  # a shower, 8 l/min
-        if 7 <= hour < 23 and chance < 0.22:
-            return _Draw(20 + int(40 * length), 300)  # the kitchen tap
-    elif 6.5 <= hour < 23.5 and chance < 0.25:
+    return (
+        _hot_draw(slot, hour, chance, length) if kind == "hot" else _cold_draw(hour, chance, length)
+    )
+
+
+def _hot_draw(slot: int, hour: float, chance: float, length: float) -> _Draw:
+    if (6.5 <= hour < 8.5 and chance < 0.1) or (20 <= hour < 22.5 and chance < 0.03):
+        return _Draw(240 + int(60 * length), 480)  # a shower, 8 l/min
+    # Every fourth slot by day for sure, so no 25 minutes pass without a draw.
+    if 6 <= hour < 23.5 and (chance < 0.6 or slot // SLOT % 4 == 0):
+        return _Draw(10 + int(15 * length), 300)  # the kitchen tap
+    if chance < 0.1:
+        return _Draw(10, 300)  # a glass of warm water at night
+    return _Draw(0, 0)
+
+
+def _cold_draw(hour: float, chance: float, length: float) -> _Draw:
+    if 6.5 <= hour < 23.5 and chance < 0.8:
         if chance < 0.15:
             return _Draw(60, 360)  # a toilet flush, 6 litres
-        return _Draw(15 + int(45 * length), 420)  # a tap
+        return _Draw(5 + int(10 * length), 420)  # a tap
+    if chance < 0.3:
+        return _Draw(60, 360)  # a flush at night
     return _Draw(0, 0)
 
 

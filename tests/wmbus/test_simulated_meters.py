@@ -283,6 +283,20 @@ def test_totals_never_go_backwards() -> None:
     assert any(r.power_w == 0 for r in heating)
 
 
+def test_water_volumes_move_within_minutes() -> None:
+    """The demo's water totals never stay flat for 25 minutes by day, nor for two hours at night."""
+    day = [MORNING + n * 60 for n in range(12 * 60)]
+    for total in (
+        lambda ts: wmbus_meters.cold_water(ts).total_l,
+        lambda ts: wmbus_meters.hot_tap_water(ts).volume_l,
+    ):
+        values = [total(ts) for ts in day]
+        assert all(values[n + 25] > values[n] for n in range(len(values) - 25))
+    night = [MORNING - 6 * 3600 + n * 60 for n in range(5 * 60)]  # 01:00 to 06:00
+    cold = [wmbus_meters.cold_water(ts).total_l for ts in night]
+    assert all(cold[n + 120] > cold[n] for n in range(len(cold) - 120))
+
+
 def test_leak_five_minutes_every_half_hour() -> None:
     minutes = [wmbus_meters.leaking(MORNING + 60 * n) for n in range(60)]
     assert sum(minutes) == 10
