@@ -36,6 +36,12 @@ def rs485_adapter(device: str, parity: str = "N") -> dict[str, str]:
     }
 
 
+def stored_rs485_adapter(device: str, parity: str) -> dict[str, Any]:
+    """A USB-RS485 adapter at 9600 baud, 8 data bits, 1 stop bit, as the installation stores it."""
+    serial = {"device": device, "baudrate": 9600, "bytesize": 8, "parity": parity, "stopbits": 1}
+    return {"transport": "rtu", "serial": serial}
+
+
 def suggested_values(result: dict[str, Any]) -> dict[str, Any]:
     """What a form shows filled in: its suggested values."""
     return {
@@ -105,18 +111,7 @@ async def test_change_an_earlier_bus(
     result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {
-        "modbus": {
-            "transport": "rtu",
-            "serial": {
-                "device": serial_pty.device,
-                "baudrate": 9600,
-                "bytesize": 8,
-                "parity": "N",
-                "stopbits": 1,
-            },
-        }
-    }
+    assert result["data"] == {"modbus": stored_rs485_adapter(serial_pty.device, "N")}
     assert result["result"].subentries == {}
 
 
@@ -142,18 +137,7 @@ async def test_serial_buses(hass: HomeAssistant, serial_pty: SerialPtyPair) -> N
     result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {
-        "modbus": {
-            "transport": "rtu",
-            "serial": {
-                "device": serial_pty.device,
-                "baudrate": 9600,
-                "bytesize": 8,
-                "parity": "E",
-                "stopbits": 1,
-            },
-        }
-    }
+    assert result["data"] == {"modbus": stored_rs485_adapter(serial_pty.device, "E")}
 
 
 async def test_p1_cable(hass: HomeAssistant, p1_cable: P1SerialPeer) -> None:

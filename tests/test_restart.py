@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 import json
+from typing import Any
 
+from aiohttp.test_utils import TestClient
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
@@ -15,12 +17,36 @@ from custom_components.benext.const import DOMAIN
 from tests import setup_integration
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, meter_of
-from tests.wmbus_peers import TOKEN, WEBHOOK_ID, wmbus_entry
+from tests.wmbus_peers import TOKEN, WEBHOOK_ID, Meter, wmbus_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 WATER = WMBUS_FIXTURES[1]  # Kamstrup Multical 21 44556677
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def restore_sensor(
+    hass: HomeAssistant, meter: Meter, key: str, state: State, extra: dict[str, Any]
+) -> None:
+    """A meter's sensor as it was stored before a restart, under the state's entity id."""
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{meter.subentry_id}_{key}",
+        suggested_object_id=state.entity_id.split(".")[1],
+    )
+    mock_restore_cache_with_extra_data(hass, [(state, extra)])
+
+
+async def post_and_read(
+    hass: HomeAssistant, client: TestClient, body: dict[str, Any], entity_id: str
+) -> str | None:
+    """Post one telegram to the endpoint; the state the entity then shows."""
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body), headers=AUTH)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    state = hass.states.get(entity_id)
+    return state.state if state is not None else None
 
 
 async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> None:
@@ -70,21 +96,12 @@ async def test_values_alarms_and_tick_come_back_at_once(hass: HomeAssistant) -> 
 async def test_a_stored_no_sensor_marker_is_not_shown_again(hass: HomeAssistant) -> None:
     """A Kamstrup's 127 °C ("no such sensor") kept from before is no value after a restart."""
     meter = replace(meter_of(WATER), fields=("total_m3", "flow_temperature_c"))
-    registry = er.async_get(hass)
-    registry.async_get_or_create(
-        "sensor",
-        DOMAIN,
-        f"{meter.subentry_id}_flow_temperature_c",
-        suggested_object_id="stored_water_temperature",
-    )
-    mock_restore_cache_with_extra_data(
+    restore_sensor(
         hass,
-        [
-            (
-                State("sensor.stored_water_temperature", "127"),
-                {"native_value": 127, "native_unit_of_measurement": "°C"},
-            )
-        ],
+        meter,
+        "flow_temperature_c",
+        State("sensor.stored_water_temperature", "127"),
+        {"native_value": 127, "native_unit_of_measurement": "°C"},
     )
 
     assert await setup_integration(hass, wmbus_entry([meter]))
@@ -101,20 +118,12 @@ async def test_a_heat_cost_allocator_starts_again_at_its_set_date(
     allocator = WMBUS_FIXTURES[12]  # Qundis Q caloric 78563412, set date 2018-12-31
     meter = replace(meter_of(allocator), fields=("current_consumption_hca", "set_date"))
     entity_id = "sensor.restored_allocator_units"
-    er.async_get(hass).async_get_or_create(
-        "sensor",
-        DOMAIN,
-        f"{meter.subentry_id}_current_consumption_hca",
-        suggested_object_id=entity_id.split(".")[1],
-    )
-    mock_restore_cache_with_extra_data(
+    restore_sensor(
         hass,
-        [
-            (
-                State(entity_id, "500"),
-                {"native_value": 500, "native_unit_of_measurement": None, "cycle": "2017-12-31"},
-            )
-        ],
+        meter,
+        "current_consumption_hca",
+        State(entity_id, "500"),
+        {"native_value": 500, "native_unit_of_measurement": None, "cycle": "2017-12-31"},
     )
     assert await setup_integration(hass, wmbus_entry([meter]))
     client = await hass_client_no_auth()
@@ -126,13 +135,7 @@ async def test_a_heat_cost_allocator_starts_again_at_its_set_date(
             "set_date": set_date,
             "timestamp": f"2026-11-22T10:00:{second:02d}Z",
         }
-        response = await client.post(
-            f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body), headers=AUTH
-        )
-        assert response.status == 200
-        await hass.async_block_till_done()
-        state = hass.states.get(entity_id)
-        return state.state if state is not None else None
+        return await post_and_read(hass, client, body, entity_id)
 
     # Still the year the restored 500 belongs to: a lower count is a glitch.
     assert await post(3, "2017-12-31", 0) == "500"
@@ -148,20 +151,12 @@ async def test_heat_energy_stored_in_kwh_comes_back_in_gj(
     heat = next(f for f in WMBUS_FIXTURES if f.driver == "qualcosonic")
     meter = replace(meter_of(heat), fields=("total_heat_energy_kwh",))
     entity_id = "sensor.restored_heat_energy"
-    er.async_get(hass).async_get_or_create(
-        "sensor",
-        DOMAIN,
-        f"{meter.subentry_id}_total_heat_energy_kwh",
-        suggested_object_id=entity_id.split(".")[1],
-    )
-    mock_restore_cache_with_extra_data(
+    restore_sensor(
         hass,
-        [
-            (
-                State(entity_id, "48.009996"),
-                {"native_value": 13336.11, "native_unit_of_measurement": "kWh"},
-            )
-        ],
+        meter,
+        "total_heat_energy_kwh",
+        State(entity_id, "48.009996"),
+        {"native_value": 13336.11, "native_unit_of_measurement": "kWh"},
     )
     assert await setup_integration(hass, wmbus_entry([meter]))
     state = hass.states.get(entity_id)
@@ -172,13 +167,7 @@ async def test_heat_energy_stored_in_kwh_comes_back_in_gj(
     async def post(kwh: float, second: int) -> str | None:
         body = {**heat.expected, "total_heat_energy_kwh": kwh}
         body["timestamp"] = f"2026-11-22T10:00:{second:02d}Z"
-        response = await client.post(
-            f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body), headers=AUTH
-        )
-        assert response.status == 200
-        await hass.async_block_till_done()
-        shown = hass.states.get(entity_id)
-        return shown.state if shown is not None else None
+        return await post_and_read(hass, client, body, entity_id)
 
     # Below the restored floor (in kWh): a glitch. Above it: shown at the meter's resolution.
     assert await post(13000.0, 0) == "48.009996"
