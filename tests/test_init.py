@@ -53,7 +53,7 @@ async def test_not_ready_when_no_bus_answers(hass: HomeAssistant) -> None:
     assert not await setup_integration(hass, entry)
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert entry.reason == "None of the installation's buses can be reached (p1, modbus)"
+    assert entry.reason == "None of the installation's buses can be reached (P1, RS485)"
 
 
 async def test_push_bus_alone_sets_up(hass: HomeAssistant) -> None:

@@ -40,7 +40,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="no_bus_reachable",
-            translation_placeholders={"buses": ", ".join(c.bus.value for c in checked)},
+            translation_placeholders={"buses": ", ".join(c.bus.label for c in checked)},
         )
 
     hub_device = dr.async_get(hass).async_get_or_create(

@@ -330,7 +330,7 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         return UpdateFailed(
             translation_domain=DOMAIN,
             translation_key="bus_unreachable",
-            translation_placeholders={"bus": self.bus.value, "detail": err.detail},
+            translation_placeholders={"bus": self.bus.label, "detail": err.detail},
         )
 
     def _raise_if_silent(self, now: datetime) -> None:
@@ -339,14 +339,14 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="bus_waiting",
-                translation_placeholders={"bus": self.bus.value},
+                translation_placeholders={"bus": self.bus.label},
             )
         if now - self.last_contact > PUSH_SILENCE_LIMIT:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="bus_silent",
                 translation_placeholders={
-                    "bus": self.bus.value,
+                    "bus": self.bus.label,
                     "minutes": str(int(PUSH_SILENCE_LIMIT.total_seconds() // 60)),
                 },
             )

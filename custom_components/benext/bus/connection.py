@@ -15,6 +15,14 @@ class Bus(StrEnum):
     MODBUS = "modbus"
     WMBUS = "wmbus"
 
+    @property
+    def label(self) -> str:
+        """The bus's name as the UI and the messages write it, the same in every language."""
+        return BUS_LABELS[self]
+
+
+BUS_LABELS = {Bus.P1: "P1", Bus.MODBUS: "RS485", Bus.WMBUS: "wM-Bus"}
+
 
 class Transport(StrEnum):
     """How a bus is reached."""

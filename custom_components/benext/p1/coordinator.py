@@ -328,7 +328,7 @@ class P1Coordinator(BusCoordinator):
         return UpdateFailed(
             translation_domain=DOMAIN,
             translation_key="bus_unreachable",
-            translation_placeholders={"bus": self.bus.value, "detail": detail},
+            translation_placeholders={"bus": self.bus.label, "detail": detail},
         )
 
     @property
