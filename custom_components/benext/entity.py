@@ -73,18 +73,22 @@ class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[Coordin
     async def async_added_to_hass(self) -> None:
         """Follow the meter's readings, and show the last one if there is one."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.async_add_reading_listener(self.subentry_id, self._async_reading)
-        )
+        self.coordinator.async_follow_readings(self.subentry_id, self)
         if (reading := self.coordinator.readings.get(self.subentry_id)) is not None:
             self._update_from_reading(reading)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the meter's readings."""
+        self.coordinator.async_unfollow_readings(self.subentry_id, self)
+        await super().async_will_remove_from_hass()
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         """Take the meter's reading; whether what the entity shows changed and is due."""
         raise NotImplementedError
 
     @callback
-    def _async_reading(self, reading: MeterReading) -> None:
+    def async_handle_reading(self, reading: MeterReading) -> None:
+        """Show the meter's new reading, if it changes what the entity shows."""
         if self._update_from_reading(reading):
             # A first value makes the entity available: the bus's updates need not repeat it.
             self._was_available = self.available
