@@ -46,14 +46,16 @@ def async_add_meter_entities(
     build: Callable[[WmbusMeter], Sequence[Entity]],
 ) -> None:
     """Add each meter's entities now, and those a later telegram makes possible."""
-    added: dict[str, set[str | None]] = {}
+    # The description keys (which make the unique ids) of each meter's entities added so
+    # far: strings the descriptions hold anyway, and no entry for a meter with none.
+    added: dict[str, tuple[str, ...]] = {}
 
     @callback
     def add(meter: WmbusMeter) -> None:
-        known = added.setdefault(meter.subentry_id, set())
-        new = [entity for entity in build(meter) if entity.unique_id not in known]
+        known = added.get(meter.subentry_id, ())
+        new = [entity for entity in build(meter) if entity.entity_description.key not in known]
         if new:
-            known.update(entity.unique_id for entity in new)
+            added[meter.subentry_id] = (*known, *(entity.entity_description.key for entity in new))
             async_add_entities(new, config_subentry_id=meter.subentry_id)
 
     coordinator.async_add_entity_adder(add)
