@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Protocol
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -148,6 +149,14 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         self._last_condition = condition
         if was_waiting and condition is BusCondition.DOWN:
             self.async_update_listeners()
+
+    def meter_device_info(self, subentry_id: str) -> DeviceInfo | None:
+        """The device of a meter's entities that were given none, when Home Assistant asks.
+
+        Described afresh each time, so that a bus with hundreds of meters keeps none per
+        meter; by default there is none (the bus gives its entities their device).
+        """
+        return None
 
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter's values can be trusted now: by default, while the bus answers."""

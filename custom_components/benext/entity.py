@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -52,13 +52,23 @@ class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[Coordina
         coordinator: CoordinatorT,
         subentry: ConfigSubentry,
         key: str,
-        device_info: DeviceInfo,
+        device_info: DeviceInfo | None,
     ) -> None:
-        """Initialize the entity on the meter's device (its bus builds the device's info)."""
+        """Initialize the entity on the meter's device.
+
+        Its bus builds the device's info; without one, the coordinator describes the
+        device when Home Assistant asks (`BusCoordinator.meter_device_info`).
+        """
         super().__init__(coordinator)
         self.subentry_id = subentry.subentry_id
         self._attr_unique_id = f"{subentry.subentry_id}_{key}"
-        self._attr_device_info = device_info
+        if device_info is not None:
+            self._attr_device_info = device_info
+
+    @property
+    def device_info(self) -> DeviceInfo | ChildDeviceInfo | None:
+        """The meter's device: Home Assistant asks as it adds the entity."""
+        return self._attr_device_info or self.coordinator.meter_device_info(self.subentry_id)
 
 
 class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[CoordinatorT]):

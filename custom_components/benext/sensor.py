@@ -96,7 +96,10 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, Sens
     entity_description = PRODUCT_STATUS
 
     def __init__(
-        self, coordinator: BusCoordinator, subentry: ConfigSubentry, device_info: DeviceInfo
+        self,
+        coordinator: BusCoordinator,
+        subentry: ConfigSubentry,
+        device_info: DeviceInfo | None,
     ) -> None:
         """Initialize the status sensor of one meter."""
         super().__init__(coordinator, subentry, PRODUCT_STATUS.key, device_info)

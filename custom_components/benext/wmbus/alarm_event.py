@@ -13,7 +13,6 @@ from ..coordinator import MeterReading
 from ..entity import MeterReadingEntity
 from ..runtime import BeNextConfigEntry
 from .coordinator import DRIVER_FIELD, WmbusCoordinator, WmbusMeter
-from .meter_entities import wmbus_meter_entity_args
 
 ALARM_EVENT = EventEntityDescription(key="alarm_event", translation_key="water_alarm")
 # The event's data carries the alarms raised after it, so that a restart knows them.
@@ -27,8 +26,8 @@ def wmbus_alarm_events(
     alarms = alarms_of_driver(meter.settings.effective_driver)
     if not alarms:
         return []
-    subentry, device_info = wmbus_meter_entity_args(entry, meter)
-    return [WmbusAlarmEvent(coordinator, subentry, device_info, alarms)]
+    subentry = entry.subentries[meter.subentry_id]
+    return [WmbusAlarmEvent(coordinator, subentry, None, alarms)]
 
 
 class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
@@ -40,7 +39,7 @@ class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
         self,
         coordinator: WmbusCoordinator,
         subentry: ConfigSubentry,
-        device_info: DeviceInfo,
+        device_info: DeviceInfo | None,
         alarms: tuple[WaterAlarm, ...],
     ) -> None:
         """Initialize the event entity of a meter's alarms."""

@@ -31,6 +31,7 @@ from ..const import (
 )
 from ..coordinator import BusCoordinator, MeterReading
 from ..domain.physical_bounds import HEAT_COST_UNITS_MAX_PER_HOUR, MAX_RISE_PER_HOUR_BY_UNIT
+from .device import wmbus_device_info
 from .settings import WmbusMeterSettings
 
 # Wireless meters send every 16 s to 15 min: a reading is current until three are missed.
@@ -81,8 +82,6 @@ class WmbusMeter:
     # the next one must not repeat or predate it.
     telegram: WmbusTelegram | None = None
     heard_at: datetime | None = None
-    # Built once and shared by the meter's entities: a block of flats has thousands.
-    device_info: DeviceInfo | None = None
     wrong_key: bool = False
     # Whether its telegrams carried more fields than a meter may gain (logged once).
     fields_capped: bool = False
@@ -140,6 +139,11 @@ class WmbusCoordinator(BusCoordinator):
     def reading_max_age(self) -> timedelta:
         """A meter's reading counts as current until it missed a few telegrams."""
         return WMBUS_READING_MAX_AGE
+
+    def meter_device_info(self, subentry_id: str) -> DeviceInfo | None:
+        """The meter's device as its driver names it, from its subentry as it is now."""
+        subentry = self.config_entry.subentries.get(subentry_id)
+        return wmbus_device_info(self.config_entry, subentry) if subentry is not None else None
 
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter was heard lately: each keeps its own schedule."""
@@ -268,8 +272,6 @@ class WmbusCoordinator(BusCoordinator):
         if not new and settings.detected_driver == telegram.driver:
             return
         meter.settings = settings.with_heard(telegram.driver, new)
-        if settings.detected_driver != telegram.driver:
-            meter.device_info = None
         # Stored first: the new entities' device info is read from the subentry.
         if self.on_meter_widened is not None:
             self.on_meter_widened(meter)
