@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import hashlib
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.json import json_bytes_sorted
 
 from .bus.connection import configured_buses
 from .const import CONF_DETECTED_DRIVER, CONF_FIELDS, CONF_SERIAL, DOMAIN
@@ -68,9 +69,12 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
 HEARD_KEYS = frozenset({CONF_SERIAL, CONF_FIELDS, CONF_DETECTED_DRIVER})
 
 
-def _settings(entry: ConfigEntry) -> Any:
-    """What a reload would change: everything but the serial numbers the buses report."""
-    return (
+def _settings(entry: ConfigEntry) -> bytes:
+    """A digest of what a reload would change: everything but what the buses hear.
+
+    A digest, not a copy: a block of flats would keep a copy of every meter's data.
+    """
+    settings = (
         dict(entry.data),
         dict(entry.options),
         {
@@ -81,6 +85,7 @@ def _settings(entry: ConfigEntry) -> Any:
             for subentry_id, subentry in entry.subentries.items()
         },
     )
+    return hashlib.sha256(json_bytes_sorted(settings)).digest()
 
 
 async def _async_reload_if_changed(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:

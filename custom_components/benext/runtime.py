@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -21,8 +20,9 @@ class BeNextRuntimeData:
     buses: dict[Bus, BusCoordinator]
     # The hub's device registry id: every meter's device is `via` it.
     device_id: str
-    # The entry's settings when it was set up, to tell whether a change needs a reload.
-    settings: Any = None
+    # The digest of the entry's settings when it was set up, to tell whether a change
+    # needs a reload.
+    settings: bytes = b""
 
     @property
     def status(self) -> HubStatus:
