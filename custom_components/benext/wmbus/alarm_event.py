@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from ..bus.wmbus.alarms import WaterAlarm, alarm_duration, alarms_of_driver, water_alarms
+from ..bus.wmbus.alarms import (
+    NO_ALARMS,
+    WaterAlarm,
+    alarm_duration,
+    alarms_of_driver,
+    water_alarms,
+)
 from ..coordinator import MeterReading
 from ..entity import MeterReadingEntity
 from ..runtime import BeNextConfigEntry
@@ -17,6 +24,12 @@ from .coordinator import DRIVER_FIELD, WmbusCoordinator, WmbusMeter
 ALARM_EVENT = EventEntityDescription(key="alarm_event", translation_key="water_alarm")
 # The event's data carries the alarms raised after it, so that a restart knows them.
 ACTIVE = "active"
+
+
+@lru_cache(maxsize=16)
+def _event_types(alarms: tuple[WaterAlarm, ...]) -> list[str]:
+    """The events of a meter that can raise these alarms, shared by every such meter."""
+    return [f"{alarm}_{change}" for alarm in alarms for change in ("started", "stopped")]
 
 
 def wmbus_alarm_events(
@@ -45,10 +58,8 @@ class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
         """Initialize the event entity of a meter's alarms."""
         super().__init__(coordinator, subentry, ALARM_EVENT.key, device_info)
         self.alarms = alarms
-        self._attr_event_types = [
-            f"{alarm}_{change}" for alarm in alarms for change in ("started", "stopped")
-        ]
-        self._raised: frozenset[WaterAlarm] = frozenset()
+        self._attr_event_types = _event_types(alarms)
+        self._raised = NO_ALARMS
 
     async def async_added_to_hass(self) -> None:
         """Remember which alarms the last event left raised, across restarts."""
