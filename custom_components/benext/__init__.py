@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 
 from .bus.connection import configured_buses
-from .const import CONF_DETECTED_DRIVER, CONF_FIELDS, CONF_SERIAL, DOMAIN
+from .const import DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
 from .entity import hub_device_info
 from .entry_issues import async_forget_entry_issues
 from .meter_buses import METER_BUSES
-from .runtime import BeNextConfigEntry, BeNextRuntimeData
+from .runtime import BeNextConfigEntry, BeNextRuntimeData, EntrySettings
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
@@ -30,7 +28,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
         bus: await METER_BUSES[bus].async_setup_coordinator(hass, entry, connection)
         for bus, connection in configured_buses(entry.data).items()
     }
-    settings = _settings(entry)
+    settings = EntrySettings(entry)
 
     await asyncio.gather(*(coordinator.async_refresh() for coordinator in coordinators.values()))
     # A push bus cannot be checked before its first telegram: only the buses we reach
@@ -53,7 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     for bus, coordinator in coordinators.items():
         await METER_BUSES[bus].async_start(hass, entry, coordinator)
     entry.async_on_unload(entry.add_update_listener(_async_reload_if_changed))
-    if _settings(entry) != settings:
+    if settings.changed(entry):
         # Meters were added while the buses were first read.
         hass.config_entries.async_schedule_reload(entry.entry_id)
     return True
@@ -64,27 +62,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
-# What a meter itself reports, stored so that its entities exist from the start: no reload.
-HEARD_KEYS = frozenset({CONF_SERIAL, CONF_FIELDS, CONF_DETECTED_DRIVER})
-
-
-def _settings(entry: ConfigEntry) -> Any:
-    """What a reload would change: everything but the serial numbers the buses report."""
-    return (
-        dict(entry.data),
-        dict(entry.options),
-        {
-            subentry_id: (
-                subentry.title,
-                {key: value for key, value in subentry.data.items() if key not in HEARD_KEYS},
-            )
-            for subentry_id, subentry in entry.subentries.items()
-        },
-    )
-
-
 async def _async_reload_if_changed(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
     # Added, changed or removed meters, bus settings and options take effect through a
     # reload; a replaced meter's new serial number, stored by its bus, needs none.
-    if _settings(entry) != entry.runtime_data.settings:
+    if entry.runtime_data.settings.changed(entry):
         await hass.config_entries.async_reload(entry.entry_id)

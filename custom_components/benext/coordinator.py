@@ -6,11 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import time
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -37,7 +38,12 @@ class MeterReading:
     serial: str | None = None
 
 
-type ReadingListener = Callable[[MeterReading], None]
+class ReadingFollower(Protocol):
+    """What follows one meter's readings: each of its entities."""
+
+    def async_handle_reading(self, reading: MeterReading) -> None:
+        """Take a reading of the meter that was just published."""
+
 
 # The repair issue of a total held at a level its meter cannot have counted.
 HELD_TOTAL_ISSUE = "total_jump_"
@@ -93,7 +99,8 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         self._total_entities: dict[tuple[str, str], tuple[str, str | None, float]] = {}
         # total_limit() by value key, asked once per key.
         self._total_limits: dict[str, float | None] = {}
-        self._reading_listeners: dict[str, list[ReadingListener]] = {}
+        # The followers themselves, not a callback each: a block of flats has thousands.
+        self._followers: dict[str, list[ReadingFollower]] = {}
         self._limiter = WriteLimiter()
         # Seconds on a monotonic clock, which the write intervals follow.
         self.clock: Callable[[], float] = time.monotonic
@@ -143,6 +150,14 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         if was_waiting and condition is BusCondition.DOWN:
             self.async_update_listeners()
 
+    def meter_device_info(self, subentry_id: str) -> DeviceInfo | None:
+        """The device of a meter's entities that were given none, when Home Assistant asks.
+
+        Described afresh each time, so that a bus with hundreds of meters keeps none per
+        meter; by default there is none (the bus gives its entities their device).
+        """
+        return None
+
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter's values can be trusted now: by default, while the bus answers."""
         return self.last_update_success
@@ -186,18 +201,21 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
                     values[key] = last
             reading = replace(reading, values=values)
         self.readings[subentry_id] = reading
-        for listener in self._reading_listeners.get(subentry_id, ()):
-            listener(reading)
+        for follower in self._followers.get(subentry_id, ()):
+            follower.async_handle_reading(reading)
         return refused
 
     @callback
-    def async_add_reading_listener(
-        self, subentry_id: str, listener: ReadingListener
-    ) -> CALLBACK_TYPE:
-        """Call `listener` with each reading of the meter that is published; returns the remover."""
-        listeners = self._reading_listeners.setdefault(subentry_id, [])
-        listeners.append(listener)
-        return lambda: listeners.remove(listener)
+    def async_follow_readings(self, subentry_id: str, follower: ReadingFollower) -> None:
+        """Hand `follower` each reading of the meter that is published, until it unfollows."""
+        self._followers.setdefault(subentry_id, []).append(follower)
+
+    @callback
+    def async_unfollow_readings(self, subentry_id: str, follower: ReadingFollower) -> None:
+        """Stop handing the meter's readings to `follower`."""
+        followers = self._followers.get(subentry_id, [])
+        if follower in followers:
+            followers.remove(follower)
 
     @callback
     def async_restore_total(

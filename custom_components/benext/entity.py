@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -57,13 +57,23 @@ class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[Coordina
         coordinator: CoordinatorT,
         subentry: ConfigSubentry,
         key: str,
-        device_info: DeviceInfo,
+        device_info: DeviceInfo | None,
     ) -> None:
-        """Initialize the entity on the meter's device (its bus builds the device's info)."""
+        """Initialize the entity on the meter's device.
+
+        Its bus builds the device's info; without one, the coordinator describes the
+        device when Home Assistant asks (`BusCoordinator.meter_device_info`).
+        """
         super().__init__(coordinator)
         self.subentry_id = subentry.subentry_id
         self._attr_unique_id = f"{subentry.subentry_id}_{key}"
-        self._attr_device_info = device_info
+        if device_info is not None:
+            self._attr_device_info = device_info
+
+    @property
+    def device_info(self) -> DeviceInfo | ChildDeviceInfo | None:
+        """The meter's device: Home Assistant asks as it adds the entity."""
+        return self._attr_device_info or self.coordinator.meter_device_info(self.subentry_id)
 
 
 class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[CoordinatorT]):
@@ -78,18 +88,22 @@ class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[Coordin
     async def async_added_to_hass(self) -> None:
         """Follow the meter's readings, and show the last one if there is one."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.async_add_reading_listener(self.subentry_id, self._async_reading)
-        )
+        self.coordinator.async_follow_readings(self.subentry_id, self)
         if (reading := self.coordinator.readings.get(self.subentry_id)) is not None:
             self._update_from_reading(reading)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the meter's readings."""
+        self.coordinator.async_unfollow_readings(self.subentry_id, self)
+        await super().async_will_remove_from_hass()
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         """Take the meter's reading; whether what the entity shows changed and is due."""
         raise NotImplementedError
 
     @callback
-    def _async_reading(self, reading: MeterReading) -> None:
+    def async_handle_reading(self, reading: MeterReading) -> None:
+        """Show the meter's new reading, if it changes what the entity shows."""
         if self._update_from_reading(reading):
             # A first value makes the entity available: the bus's updates need not repeat it.
             self._was_available = self.available

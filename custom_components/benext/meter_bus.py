@@ -41,8 +41,14 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
         """Start what feeds the entities, once every platform has added them."""
 
     @abstractmethod
-    def meter_device_info(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
-        """The device of one meter: maker, model and serial number as the bus knows them."""
+    def meter_device_info(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> DeviceInfo | None:
+        """The device of one meter: maker, model and serial number as the bus knows them.
+
+        None when the bus's coordinator describes it as Home Assistant asks
+        (`BusCoordinator.meter_device_info`).
+        """
 
     @abstractmethod
     def async_add_entities(

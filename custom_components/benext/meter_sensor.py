@@ -93,7 +93,7 @@ class MeterSensor[CoordinatorT: BusCoordinator](MeterReadingEntity[CoordinatorT]
         self,
         coordinator: CoordinatorT,
         subentry: ConfigSubentry,
-        device_info: DeviceInfo,
+        device_info: DeviceInfo | None,
         description: MeterSensorDescription,
     ) -> None:
         """Initialize the sensor of one value."""

@@ -96,7 +96,10 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, Sens
     entity_description = PRODUCT_STATUS
 
     def __init__(
-        self, coordinator: BusCoordinator, subentry: ConfigSubentry, device_info: DeviceInfo
+        self,
+        coordinator: BusCoordinator,
+        subentry: ConfigSubentry,
+        device_info: DeviceInfo | None,
     ) -> None:
         """Initialize the status sensor of one meter."""
         super().__init__(coordinator, subentry, PRODUCT_STATUS.key, device_info)
@@ -111,12 +114,16 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, Sens
         if last is not None and last.state in PRODUCT_STATUS_VALUES:
             self._restored = last.state
             self._restored_until = dt_util.utcnow() + self.coordinator.reading_max_age
-        self.async_on_remove(
-            self.coordinator.async_add_reading_listener(self.subentry_id, self._async_reading)
-        )
+        self.coordinator.async_follow_readings(self.subentry_id, self)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the meter's readings."""
+        self.coordinator.async_unfollow_readings(self.subentry_id, self)
+        await super().async_will_remove_from_hass()
 
     @callback
-    def _async_reading(self, reading: MeterReading) -> None:
+    def async_handle_reading(self, reading: MeterReading) -> None:
+        """Write the tick if the reading changed it."""
         # Written only when the tick changes: a smart meter sends every second.
         if (tick := self.native_value) != self._written:
             self._written = tick

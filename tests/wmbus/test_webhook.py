@@ -227,6 +227,24 @@ async def test_duplicate_and_older_telegrams(
     assert volume(hass) == "20.2"
 
 
+async def test_repeats_heard_again_or_with_a_refused_total(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A telegram heard again through another receiver is a duplicate, whatever its signal.
+
+    One whose total was refused is told against what the meter shows: its repeat is
+    refused again, and the total keeps its last good value.
+    """
+    heard = telegram(20.1, "2026-11-22T10:01:00Z", rssi_dbm=-70)
+    assert (
+        await post(client, [heard, {**heard, "rssi_dbm": -81}]) == "200 accepted: 1, duplicate: 1"
+    )
+    glitch = telegram(0, "2026-11-22T10:02:00Z")
+    assert await post(client, [glitch, glitch]) == "200 accepted: 2"
+    await hass.async_block_till_done()
+    assert volume(hass) == "20.1"
+
+
 async def test_total_that_drops_keeps_its_last_good_value(
     hass: HomeAssistant, client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -41,6 +41,8 @@ def is_sentinel(value: float) -> bool:
 class TotalGuard:
     """The last good value of one total, and the test each new reading must pass."""
 
+    __slots__ = ("_pending", "held", "last", "last_at", "max_rise_per_hour")
+
     def __init__(
         self,
         last: float | None = None,
@@ -127,6 +129,8 @@ class MeterTotals:
 
     A meter with another serial number is a replaced meter: its totals start afresh.
     """
+
+    __slots__ = ("guards", "serial")
 
     def __init__(self) -> None:
         """Start with no total known."""

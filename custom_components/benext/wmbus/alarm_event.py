@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from ..bus.wmbus.alarms import WaterAlarm, alarm_duration, alarms_of_driver, water_alarms
+from ..bus.wmbus.alarms import (
+    NO_ALARMS,
+    WaterAlarm,
+    alarm_duration,
+    alarms_of_driver,
+    water_alarms,
+)
 from ..coordinator import MeterReading
 from ..entity import MeterReadingEntity
 from ..runtime import BeNextConfigEntry
 from .coordinator import DRIVER_FIELD, WmbusCoordinator, WmbusMeter
-from .meter_entities import wmbus_meter_entity_args
 
 ALARM_EVENT = EventEntityDescription(key="alarm_event", translation_key="water_alarm")
 # The event's data carries the alarms raised after it, so that a restart knows them.
 ACTIVE = "active"
+
+
+@lru_cache(maxsize=16)
+def _event_types(alarms: tuple[WaterAlarm, ...]) -> list[str]:
+    """The events of a meter that can raise these alarms, shared by every such meter."""
+    return [f"{alarm}_{change}" for alarm in alarms for change in ("started", "stopped")]
 
 
 def wmbus_alarm_events(
@@ -27,8 +39,8 @@ def wmbus_alarm_events(
     alarms = alarms_of_driver(meter.settings.effective_driver)
     if not alarms:
         return []
-    subentry, device_info = wmbus_meter_entity_args(entry, meter)
-    return [WmbusAlarmEvent(coordinator, subentry, device_info, alarms)]
+    subentry = entry.subentries[meter.subentry_id]
+    return [WmbusAlarmEvent(coordinator, subentry, None, alarms)]
 
 
 class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
@@ -40,16 +52,14 @@ class WmbusAlarmEvent(MeterReadingEntity[WmbusCoordinator], EventEntity):
         self,
         coordinator: WmbusCoordinator,
         subentry: ConfigSubentry,
-        device_info: DeviceInfo,
+        device_info: DeviceInfo | None,
         alarms: tuple[WaterAlarm, ...],
     ) -> None:
         """Initialize the event entity of a meter's alarms."""
         super().__init__(coordinator, subentry, ALARM_EVENT.key, device_info)
         self.alarms = alarms
-        self._attr_event_types = [
-            f"{alarm}_{change}" for alarm in alarms for change in ("started", "stopped")
-        ]
-        self._raised: frozenset[WaterAlarm] = frozenset()
+        self._attr_event_types = _event_types(alarms)
+        self._raised = NO_ALARMS
 
     async def async_added_to_hass(self) -> None:
         """Remember which alarms the last event left raised, across restarts."""

@@ -20,7 +20,6 @@ from ..coordinator import MeterReading
 from ..entity import MeterReadingEntity
 from ..runtime import BeNextConfigEntry
 from .coordinator import DRIVER_FIELD, WmbusCoordinator, WmbusMeter
-from .meter_entities import wmbus_meter_entity_args
 
 ALARM_DEVICE_CLASS: Mapping[WaterAlarm, BinarySensorDeviceClass] = {
     WaterAlarm.LEAK: BinarySensorDeviceClass.MOISTURE,
@@ -41,9 +40,9 @@ def wmbus_alarm_sensors(
     coordinator: WmbusCoordinator, entry: BeNextConfigEntry, meter: WmbusMeter
 ) -> list[WmbusAlarmSensor]:
     """A binary sensor for each alarm the meter's model can raise."""
-    subentry, device_info = wmbus_meter_entity_args(entry, meter)
+    subentry = entry.subentries[meter.subentry_id]
     return [
-        WmbusAlarmSensor(coordinator, subentry, device_info, alarm)
+        WmbusAlarmSensor(coordinator, subentry, None, alarm)
         for alarm in alarms_of_driver(meter.settings.effective_driver)
     ]
 
@@ -55,7 +54,7 @@ class WmbusAlarmSensor(MeterReadingEntity[WmbusCoordinator], RestoreEntity, Bina
         self,
         coordinator: WmbusCoordinator,
         subentry: ConfigSubentry,
-        device_info: DeviceInfo,
+        device_info: DeviceInfo | None,
         alarm: WaterAlarm,
     ) -> None:
         """Initialize the sensor of one alarm."""

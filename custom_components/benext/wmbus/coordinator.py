@@ -31,6 +31,7 @@ from ..const import (
 )
 from ..coordinator import BusCoordinator, MeterReading
 from ..domain.physical_bounds import HEAT_COST_UNITS_MAX_PER_HOUR, MAX_RISE_PER_HOUR_BY_UNIT
+from .device import wmbus_device_info
 from .settings import WmbusMeterSettings
 
 # Wireless meters send every 16 s to 15 min: a reading is current until three are missed.
@@ -77,12 +78,11 @@ class WmbusMeter:
     subentry_id: str
     title: str
     settings: WmbusMeterSettings
-    # The last telegram shown, with any refused total replaced by its last good value:
-    # the next one must not repeat or predate it.
-    telegram: WmbusTelegram | None = None
+    # The stamp of the last telegram shown, whose values (any refused total replaced by
+    # its last good value) are the meter's last reading: the next one must not repeat or
+    # predate it.
+    telegram_stamp: datetime | None = None
     heard_at: datetime | None = None
-    # Built once and shared by the meter's entities: a block of flats has thousands.
-    device_info: DeviceInfo | None = None
     wrong_key: bool = False
     # Whether its telegrams carried more fields than a meter may gain (logged once).
     fields_capped: bool = False
@@ -91,6 +91,18 @@ class WmbusMeter:
     def wrong_key_issue_id(self) -> str:
         """The repair issue raised while its key does not decrypt its telegrams."""
         return f"{WRONG_KEY_ISSUE}{self.subentry_id}"
+
+
+def _reading_values(telegram: WmbusTelegram) -> dict[str, Any]:
+    """What a telegram's reading holds: its fields, its driver and its signal."""
+    values: dict[str, Any] = {
+        **telegram.values,
+        **telegram.texts,
+        DRIVER_FIELD: telegram.driver,
+    }
+    if telegram.rssi_dbm is not None:
+        values[RSSI_FIELD] = telegram.rssi_dbm
+    return values
 
 
 @lru_cache(maxsize=1024)
@@ -140,6 +152,11 @@ class WmbusCoordinator(BusCoordinator):
     def reading_max_age(self) -> timedelta:
         """A meter's reading counts as current until it missed a few telegrams."""
         return WMBUS_READING_MAX_AGE
+
+    def meter_device_info(self, subentry_id: str) -> DeviceInfo | None:
+        """The meter's device as its driver names it, from its subentry as it is now."""
+        subentry = self.config_entry.subentries.get(subentry_id)
+        return wmbus_device_info(self.config_entry, subentry) if subentry is not None else None
 
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter was heard lately: each keeps its own schedule."""
@@ -193,13 +210,11 @@ class WmbusCoordinator(BusCoordinator):
             # A stamp from the future (a receiver's clock set wrong) orders nothing: it
             # must not make every later telegram look older than it.
             telegram = replace(telegram, timestamp=None)
-        last = meter.telegram
-        if last is not None and last.timestamp is not None and telegram.timestamp is not None:
-            if telegram.timestamp < last.timestamp:
+        last = meter.telegram_stamp
+        if last is not None and telegram.timestamp is not None:
+            if telegram.timestamp < last:
                 return TelegramOutcome.OUT_OF_ORDER
-            if telegram.timestamp == last.timestamp and (
-                telegram.values == last.values and telegram.texts == last.texts
-            ):
+            if telegram.timestamp == last and self._repeats_last(meter, telegram):
                 return TelegramOutcome.DUPLICATE
         if meter.wrong_key:
             meter.wrong_key = False
@@ -209,15 +224,20 @@ class WmbusCoordinator(BusCoordinator):
         self._widen(meter, telegram)
         return TelegramOutcome.ACCEPTED
 
+    def _repeats_last(self, meter: WmbusMeter, telegram: WmbusTelegram) -> bool:
+        """Whether the telegram says what the meter's last reading shows, its signal aside.
+
+        The reading is the record of the last telegram: the meter keeps no copy of its own.
+        """
+        if (last := self.readings.get(meter.subentry_id)) is None:
+            return False
+        values = _reading_values(telegram)
+        values.pop(RSSI_FIELD, None)
+        return values == {name: v for name, v in last.values.items() if name != RSSI_FIELD}
+
     def _publish(self, meter: WmbusMeter, telegram: WmbusTelegram, now: datetime) -> None:
         """Publish the telegram to the meter's entities; a refused total keeps its last value."""
-        values: dict[str, Any] = {
-            **telegram.values,
-            **telegram.texts,
-            DRIVER_FIELD: telegram.driver,
-        }
-        if telegram.rssi_dbm is not None:
-            values[RSSI_FIELD] = telegram.rssi_dbm
+        values = _reading_values(telegram)
         totals = [
             value for name, value in telegram.values.items() if self._limit_of(name) is not None
         ]
@@ -228,9 +248,7 @@ class WmbusCoordinator(BusCoordinator):
             serial=meter.settings.meter_id,
         )
         refused = self.async_publish(meter.subentry_id, reading)
-        if not refused:
-            meter.telegram = telegram
-            return
+        meter.telegram_stamp = telegram.timestamp
         shown = self.readings[meter.subentry_id].values
         for name, rejection in refused.items():
             LOGGER.warning(
@@ -242,10 +260,6 @@ class WmbusCoordinator(BusCoordinator):
                 rejection,
                 shown.get(name),
             )
-        meter.telegram = replace(
-            telegram,
-            values={name: shown[name] for name in telegram.values if name in shown},
-        )
 
     def _widen(self, meter: WmbusMeter, telegram: WmbusTelegram) -> None:
         settings = meter.settings
@@ -268,8 +282,6 @@ class WmbusCoordinator(BusCoordinator):
         if not new and settings.detected_driver == telegram.driver:
             return
         meter.settings = settings.with_heard(telegram.driver, new)
-        if settings.detected_driver != telegram.driver:
-            meter.device_info = None
         # Stored first: the new entities' device info is read from the subentry.
         if self.on_meter_widened is not None:
             self.on_meter_widened(meter)

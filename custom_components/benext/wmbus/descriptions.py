@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 import re
 from typing import Any
 
@@ -137,6 +138,7 @@ HEAT_COST_ALLOCATOR_FIELDS: Mapping[str, Named] = {
     "current_room_temp_c": _ROOM,
     "temp_room_c": _ROOM,
 }
+HOT_TAP_WATER_HEAT_METER_FIELDS: Mapping[str, Named] = {**HEAT_METER_FIELDS, "total_m3": _VOLUME}
 NAMED_FIELDS: Mapping[MeterKind, Mapping[str, Named]] = {
     MeterKind.HEAT: HEAT_METER_FIELDS,
     MeterKind.WATER: WATER_METER_FIELDS,
@@ -233,22 +235,34 @@ def wmbus_sensor_descriptions(settings: WmbusMeterSettings) -> list[WmbusSensorD
     suffix, disabled by default on a meter whose main values are named.
     """
     kind = driver_info(settings.effective_driver).kind
-    named = NAMED_FIELDS.get(kind, {})
-    if kind is MeterKind.HEAT and settings.role is Role.HOT_TAP_WATER:
-        named = {**named, "total_m3": _VOLUME}
-    descriptions: list[WmbusSensorDescription] = []
-    for name in settings.fields:
-        if name in named:
-            descriptions.append(_named(name, named[name]))
-        elif name == RSSI_FIELD:
-            descriptions.append(SIGNAL_STRENGTH)
-        elif name == STATUS_FIELD:
-            descriptions.append(HEAT_METER_STATE if kind is MeterKind.HEAT else METER_STATUS)
-        elif name == BATTERY_FIELD:
-            descriptions.append(BATTERY_VOLTAGE)
-        elif (unit := field_unit(name)) is not None:
-            descriptions.append(_by_unit(name, unit, enabled=kind is MeterKind.OTHER))
-    return descriptions
+    hot_tap_water = kind is MeterKind.HEAT and settings.role is Role.HOT_TAP_WATER
+    return [
+        description
+        for name in settings.fields
+        if (description := _description(kind, name, hot_tap_water)) is not None
+    ]
+
+
+# A description depends only on the kind of meter and the field: the meters of a block of
+# flats share theirs. Bounded, as field names come from the telegrams.
+@lru_cache(maxsize=1024)
+def _description(kind: MeterKind, name: str, hot_tap_water: bool) -> WmbusSensorDescription | None:
+    """The sensor of a field on a kind of meter; None for a field without one.
+
+    A heat meter on the hot tap water line counts household water (see _VOLUME).
+    """
+    named = HOT_TAP_WATER_HEAT_METER_FIELDS if hot_tap_water else NAMED_FIELDS.get(kind, {})
+    if name in named:
+        return _named(name, named[name])
+    if name == RSSI_FIELD:
+        return SIGNAL_STRENGTH
+    if name == STATUS_FIELD:
+        return HEAT_METER_STATE if kind is MeterKind.HEAT else METER_STATUS
+    if name == BATTERY_FIELD:
+        return BATTERY_VOLTAGE
+    if (unit := field_unit(name)) is not None:
+        return _by_unit(name, unit, enabled=kind is MeterKind.OTHER)
+    return None
 
 
 def _named(name: str, named: Named) -> WmbusSensorDescription:

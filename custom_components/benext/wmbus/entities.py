@@ -6,15 +6,14 @@ from ..meter_sensor import MeterSensor
 from ..runtime import BeNextConfigEntry
 from .coordinator import WmbusCoordinator, WmbusMeter
 from .descriptions import wmbus_sensor_descriptions
-from .meter_entities import wmbus_meter_entity_args
 
 
 def wmbus_sensors(
     coordinator: WmbusCoordinator, entry: BeNextConfigEntry, meter: WmbusMeter
 ) -> list[MeterSensor[WmbusCoordinator]]:
     """A sensor for each value the meter's telegrams carry."""
-    subentry, device_info = wmbus_meter_entity_args(entry, meter)
+    subentry = entry.subentries[meter.subentry_id]
     return [
-        MeterSensor(coordinator, subentry, device_info, description)
+        MeterSensor(coordinator, subentry, None, description)
         for description in wmbus_sensor_descriptions(meter.settings)
     ]

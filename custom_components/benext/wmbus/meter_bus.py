@@ -22,7 +22,7 @@ from .alarm_sensors import wmbus_alarm_sensors
 from .coordinator import WRONG_KEY_ISSUE, WmbusCoordinator, WmbusMeter
 from .entities import wmbus_sensors
 from .flow import WmbusMeterSubentryFlow
-from .meter_entities import async_add_meter_entities, wmbus_device_info
+from .meter_entities import async_add_meter_entities
 from .repairs import WrongKeyRepairFlow
 from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
 
@@ -56,9 +56,11 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
         """Take telegrams once every platform can add the entities they show."""
         entry.async_on_unload(await async_start_wmbus(hass, entry, coordinator))
 
-    def meter_device_info(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
-        """The meter's device, as its driver names it."""
-        return wmbus_device_info(entry, subentry)
+    def meter_device_info(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> DeviceInfo | None:
+        """None: the coordinator describes the meter's device as Home Assistant asks."""
+        return None
 
     def async_add_entities(
         self,

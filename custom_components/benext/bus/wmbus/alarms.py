@@ -74,6 +74,10 @@ def alarms_of_driver(driver: str) -> tuple[WaterAlarm, ...]:
     return ALARMS_BY_DRIVER.get(driver, ())
 
 
+# No alarm on, shared: most telegrams of most meters say so.
+NO_ALARMS: frozenset[WaterAlarm] = frozenset()
+
+
 def water_alarms(driver: str, status: str) -> frozenset[WaterAlarm]:
     """The alarms that are on, from a telegram's `status` text and its (canonical) driver."""
     unnamed_bits = UNNAMED_BITS.get(driver, {})
@@ -84,7 +88,8 @@ def water_alarms(driver: str, status: str) -> frozenset[WaterAlarm]:
         elif flag.startswith(ERROR_FLAGS_PREFIX):
             bits = _hex(flag.removeprefix(ERROR_FLAGS_PREFIX))
             found.update(alarm for bit, alarm in unnamed_bits.items() if bits & bit)
-    return frozenset(found.intersection(alarms_of_driver(driver)))
+    raised = found.intersection(alarms_of_driver(driver))
+    return frozenset(raised) if raised else NO_ALARMS
 
 
 def alarm_duration(texts: Mapping[str, str], alarm: WaterAlarm) -> str | None:

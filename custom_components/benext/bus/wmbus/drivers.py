@@ -81,4 +81,7 @@ def canonical_driver(printed: str, field_names: Collection[str]) -> str:
     if driver == KAMWATER:
         is_multical21 = any(name in MULTICAL21_FIELDS for name in field_names)
         return "multical21" if is_multical21 else "flowiq2200"
-    return DRIVER_ALIASES.get(driver, driver)
+    driver = DRIVER_ALIASES.get(driver, driver)
+    # A known driver's own name rather than this telegram's copy: each meter keeps it.
+    known = KNOWN_DRIVERS.get(driver)
+    return known.driver if known is not None else driver
