@@ -36,8 +36,9 @@ CHROMIUM_FLAGS = [
 VIEWPORT = ViewportSize(width=1280, height=800)
 SCREENSHOTS = REPO / "build" / "e2e-screenshots"
 LOGS = REPO / "build" / "e2e-logs"
-# Milliseconds Playwright waits for an element or an expectation by default.
-TIMEOUT_MS = 30_000
+# Milliseconds Playwright waits for an element or an expectation by default: generous, for
+# a loaded 2-core machine running the rest of the tests at the same time.
+TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(autouse=True)

@@ -280,10 +280,16 @@ def check_live_values(page: Page, screens: Screens) -> None:
     expect(page.get_by_text(ui.SMART_METER_SERIAL)).to_be_visible()
     power = ui.entity_row(page, ui.POWER_IMPORT)
     expect(power).to_contain_text(" W")
-    shown = ui.number_shown(power.text_content())
-    now = time.time()
-    measured = {max(p1.reading_at(now - seconds).net_w, 0) for seconds in range(POWER_WINDOW_S + 1)}
-    assert shown in measured, f"{ui.POWER_IMPORT} shows {shown} W; the meter sent {measured}"
+    # Read again while it lags behind the meter (a loaded machine), for a while.
+    deadline = time.monotonic() + POWER_WINDOW_S
+    while True:
+        shown = ui.number_shown(power.text_content())
+        now = time.time()
+        sent = {max(p1.reading_at(now - s).net_w, 0) for s in range(POWER_WINDOW_S + 1)}
+        if shown in sent or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(1000)
+    assert shown in sent, f"{ui.POWER_IMPORT} shows {shown} W; the meter sent {sorted(sent)}"
     expect(ui.entity_row(page, ui.PRODUCT_STATUS)).to_contain_text(ui.DATA_ARRIVES)
     screens.shot(page, "smart-meter-device")
 
@@ -304,7 +310,7 @@ def add_water_meter_and_see_leak(page: Page, screens: Screens) -> None:
     """The water meter wmbusmeters posts about is offered, added, and shows its leak."""
     open_devices_and_services(page)
     discovered = page.locator("ha-config-flow-card").filter(has_text=ui.WMBUS_DISCOVERY)
-    expect(discovered).to_be_visible(timeout=60_000)
+    expect(discovered).to_be_visible(timeout=90_000)
     screens.shot(page, "wmbus-discovered")
     discovered.get_by_role("button", name="Add").click()
     expect(page.get_by_text(ui.WMBUS_HEARD, exact=True)).to_be_visible()
@@ -317,7 +323,7 @@ def add_water_meter_and_see_leak(page: Page, screens: Screens) -> None:
     open_integration(page)
     open_device(page, ui.WATER_METER)
     # The meter sends every 16 s; its clock is in the minutes in which it leaks.
-    expect(ui.entity_row(page, ui.LEAK)).to_contain_text(ui.WET, timeout=60_000)
+    expect(ui.entity_row(page, ui.LEAK)).to_contain_text(ui.WET, timeout=90_000)
     expect(page.get_by_text(ui.LEAK_STARTED).first).to_be_visible()
     screens.shot(page, "water-meter-leak")
 
