@@ -129,8 +129,8 @@ def demo_subentries() -> list[ConfigSubentryData]:
     return [smart_meter_subentry(), *kwh_meters, *wmbus_meters]
 
 
-def seed_http_config(config_dir: Path) -> None:
-    """Home Assistant listens on 127.0.0.1:8123, as the README says.
+def seed_http_config(config_dir: Path, port: int = endpoints.HOME_ASSISTANT_PORT) -> None:
+    """Home Assistant listens on 127.0.0.1:8123, as the README says (or on another port).
 
     Since 2026.8 the HTTP server's settings live in `.storage/http` (Settings, System,
     Network): an `http:` block in configuration.yaml is imported once as a trial that is
@@ -148,7 +148,7 @@ def seed_http_config(config_dir: Path) -> None:
     from homeassistant.util.file import write_utf8_file_atomic  # noqa: PLC0415
 
     path = config_dir / ".storage" / HTTP_STORAGE_KEY
-    wanted = {"server_host": [endpoints.HOST], "server_port": endpoints.HOME_ASSISTANT_PORT}
+    wanted = {"server_host": [endpoints.HOST], "server_port": port}
     stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
     if stored is not None:
         stable = stored["data"]["stable"]
@@ -171,7 +171,7 @@ def seed_http_config(config_dir: Path) -> None:
         }
     )
     write_utf8_file_atomic(str(path), text, private=True, mode=mode)
-    print(f"Seeded {path}: Home Assistant listens on {endpoints.HOME_ASSISTANT_URL}")
+    print(f"Seeded {path}: Home Assistant listens on http://{endpoints.HOST}:{port}")
 
 
 def main(config_dir: Path) -> int:

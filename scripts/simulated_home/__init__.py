@@ -21,6 +21,10 @@ meter's telegram when due (`wmbus_telegrams.py`: fixture telegrams whose values
 leak now and then); wmbusmeters posts them through its `shell=` line with curl
 (`wmbus_config.py`) to the demo installation's webhook.
 
+`--peers` runs only some of the peers (the browser test starts wmbusmeters once the
+installation it adds shows its endpoint), and `--wmbus-clock-offset` sets the wireless
+meters' clock ahead (into the minutes in which the water meter leaks).
+
 `dsmr5_nl_iskra_gas.txt` is a real DSMR 5 telegram from the test data of the dsmr_parser
 library (ndokter/dsmr_parser, `test/example_telegrams.py`, `TELEGRAM_V5`, tag v1.6.0),
 kept byte for byte (CRLF line ends, CRC 6EEE), so it carries no comment itself: see `p1.py`.
