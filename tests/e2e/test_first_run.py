@@ -197,6 +197,10 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     ui.named_input(page, "name").fill(ui.INSTALLATION)
     ui.button(page, ui.SUBMIT).click()
 
+    # The buses are chosen from a menu that each bus's steps return to.
+    expect(page.get_by_text(ui.BUSES_STEP, exact=True)).to_be_visible()
+    screens.shot(page, "buses-menu")
+    ui.menu_option(page, ui.MENU_P1)
     expect(page.get_by_text(ui.P1_STEP, exact=True)).to_be_visible()
     ui.choose(page, "Connection", ui.P1_NETWORK)
     ui.button(page, ui.SUBMIT).click()
@@ -208,11 +212,14 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     # The flow listens for the meter's first telegram and tells what it is.
     expect(page.get_by_text(ui.SMART_METER_FOUND, exact=True)).to_be_visible()
     description = page.get_by_text(ui.SMART_METER_SERIAL)
-    expect(description).to_contain_text(ui.SMART_METER_MAKE)
-    expect(description).to_contain_text("DSMR variant 5")
+    expect(description).to_contain_text(f"Maker: {ui.SMART_METER_MAKER}")
+    expect(description).to_contain_text(f"model: {ui.SMART_METER_MODEL}")
+    expect(description).to_contain_text("DSMR variant as read: 5")
     screens.shot(page, "smart-meter-found")
     ui.button(page, ui.SUBMIT).click()
 
+    expect(page.get_by_text(ui.BUSES_STEP, exact=True)).to_be_visible()
+    ui.menu_option(page, ui.MENU_MODBUS)
     expect(page.get_by_text(ui.MODBUS_STEP, exact=True)).to_be_visible()
     ui.choose(page, "Connection", ui.MODBUS_TCP)
     ui.button(page, ui.SUBMIT).click()
@@ -222,6 +229,8 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     screens.shot(page, "rs485-converter")
     ui.button(page, ui.SUBMIT).click()
 
+    expect(page.get_by_text(ui.BUSES_STEP, exact=True)).to_be_visible()
+    ui.menu_option(page, ui.MENU_WMBUS)
     expect(page.get_by_text(ui.WMBUS_STEP, exact=True)).to_be_visible()
     ui.choose(page, "Connection", ui.WMBUS_HTTP)
     ui.button(page, ui.SUBMIT).click()
@@ -234,6 +243,11 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     assert len(token) >= 20, "a new endpoint gets a token"
     screens.shot(page, "wmbus-endpoint")
     ui.button(page, ui.SUBMIT).click()
+
+    # Every bus set up (✓): save the installation.
+    expect(page.get_by_text(ui.BUSES_STEP, exact=True)).to_be_visible()
+    screens.shot(page, "buses-set-up")
+    ui.menu_option(page, ui.MENU_SAVE)
 
     # Created: the devices it brings are offered to name and place.
     expect(page.get_by_text(ui.SMART_METER_MODEL, exact=True)).to_be_visible()

@@ -86,7 +86,7 @@ WET = "Wet"  # a moisture sensor that is on
 # The installation, as the test names it and as the simulated home makes its meters.
 INSTALLATION = "Zonnehoek 12"
 LOOPBACK = "127.0.0.1"
-SMART_METER_MAKE = "Iskraemeco MT382-1000"
+SMART_METER_MAKER = "Iskraemeco"
 SMART_METER_MODEL = "MT382-1000"
 SMART_METER_SERIAL = "K8EG004046395507"
 SMART_METER = "Smart meter · P1"
@@ -103,6 +103,11 @@ WMBUS_ENDPOINT = re.compile(r"^\s*(https?://\S+?(/api/webhook/[0-9a-f]+))\s*$")
 
 # BeNext's texts.
 NEW_INSTALLATION = benext("config.step.user.title")
+BUSES_STEP = benext("config.step.buses.title")
+MENU_P1 = before_placeholder(benext("config.step.buses.menu_options.p1"))
+MENU_MODBUS = before_placeholder(benext("config.step.buses.menu_options.modbus"))
+MENU_WMBUS = before_placeholder(benext("config.step.buses.menu_options.wmbus"))
+MENU_SAVE = benext("config.step.buses.menu_options.finish")
 P1_STEP = benext("config.step.p1.title")
 P1_NETWORK = benext("selector.p1_transport.options.network")
 P1_NETWORK_STEP = benext("config.step.p1_network.title")
@@ -158,6 +163,11 @@ def choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a drop-down field."""
     page.get_by_label(label).click()
     page.get_by_role("menuitem", name=option).click()
+
+
+def menu_option(page: Page, label: str) -> None:
+    """Choose an option of a menu step (a bus already set up carries a ✓ after its label)."""
+    page.get_by_text(re.compile(rf"^\s*{re.escape(label)}(\s*✓)?\s*$")).click()
 
 
 def button(page: Page, name: str) -> Locator:
