@@ -542,6 +542,28 @@ async def test_reconfigure_removes_the_token(hass: HomeAssistant) -> None:
 # Discovery
 
 
+async def test_meter_heard_by_radio_tells_its_signal(
+    hass: HomeAssistant, hass_client_no_auth: ClientFactory
+) -> None:
+    """A telegram a radio received carries its signal strength: the offer tells it."""
+    assert await setup_integration(hass, wmbus_entry([]))
+    client = await hass_client_no_auth()
+    body = {**QUALCOSONIC.expected, "rssi_dbm": -97, "device": "rtlwmbus[00000001]"}
+    response = await client.post(
+        f"/api/webhook/{WEBHOOK_ID}",
+        data=json.dumps(body),
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+
+    (flow,) = discovery_flows(hass)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"])
+
+    assert result["step_id"] == "wmbus_discovered"
+    assert placeholders(result)["rssi"] == "-97"
+
+
 async def test_meter_heard_is_offered_once_and_added(
     hass: HomeAssistant, hass_client_no_auth: ClientFactory
 ) -> None:
@@ -559,11 +581,11 @@ async def test_meter_heard_is_offered_once_and_added(
     assert [f["flow_id"] for f in discovery_flows(hass)] == [flow["flow_id"]]
 
     result = await hass.config_entries.flow.async_configure(flow["flow_id"])
-    assert result["step_id"] == "wmbus_discovered"
+    # Posted over HTTP: no signal strength to tell.
+    assert result["step_id"] == "wmbus_discovered_posted"
     assert placeholders(result) == {
         "meter_id": "03016408",
         "product": "Axioma Qalcosonic E3/E4",
-        "rssi": "?",
         "installation": "Flat 12",
     }
     # A heat meter heats the home or the tap water; it is offered as the first.

@@ -48,6 +48,12 @@ class WmbusDiscoverySteps(ConfigFlow):
         self.context["title_placeholders"] = {"meter_id": meter_id}
         return await self.async_step_wmbus_discovered()
 
+    async def async_step_wmbus_discovered_posted(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add the meter, whose telegrams wmbusmeters posted, to the installation."""
+        return await self.async_step_wmbus_discovered(user_input)
+
     async def async_step_wmbus_discovered(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -83,8 +89,10 @@ class WmbusDiscoverySteps(ConfigFlow):
                 )
                 return self.async_abort(reason="wmbus_meter_added")
         rssi = found.get("rssi_dbm")
+        heard_by_radio = isinstance(rssi, int | float)
         return self.async_show_form(
-            step_id="wmbus_discovered",
+            # Posted over HTTP, a telegram carries no signal strength: a wording without it.
+            step_id="wmbus_discovered" if heard_by_radio else "wmbus_discovered_posted",
             data_schema=probatio.Schema(
                 {
                     probatio.Required(CONF_ROLE, default=roles[0].value): role_selector(roles),
@@ -95,7 +103,7 @@ class WmbusDiscoverySteps(ConfigFlow):
                 "meter_id": found[CONF_METER_ID],
                 "product": " ".join(p for p in (info.manufacturer, info.model) if p)
                 or found["driver"],
-                "rssi": f"{rssi:.0f}" if isinstance(rssi, int | float) else "?",
+                **({"rssi": f"{rssi:.0f}"} if heard_by_radio else {}),
                 "installation": entry.title,
             },
             errors=errors,
