@@ -271,7 +271,13 @@ def scan_the_bus(page: Page, screens: Screens) -> None:
         expect(page.get_by_text(label, exact=True)).to_be_visible()
     screens.shot(page, "scan-result")
     ui.button(page, ui.SUBMIT).click()
-    ui.close_dialog(page, ui.FINISH, ui.SUCCESS)
+    # The flow ends naming every meter it added.
+    said = ui.KWH_METERS_ADDED.replace("{count}", "3").replace(
+        "{meters}", ", ".join(ui.KWH_METERS_FOUND)
+    )
+    expect(page.get_by_text(said, exact=True)).to_be_visible()
+    screens.shot(page, "kwh-meters-added")
+    ui.close_dialog(page, ui.CLOSE, said)
     for title in [ui.SMART_METER, *ui.KWH_METERS_FOUND]:
         expect(device_row(page, title)).to_be_visible()
     screens.shot(page, "integration")

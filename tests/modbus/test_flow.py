@@ -556,7 +556,12 @@ async def test_scan_adds_every_meter_found(
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"meters": ["2", "3", "4"]}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "kwh_meters_added"
+    assert result["description_placeholders"] == {
+        "count": "3",
+        "meters": "PV · Modbus 2, Heat pump · Modbus 3, Ventilation · Modbus 4",
+    }
     assert _meters(installation) == {
         "PV · Modbus 2": PV_METER,
         "Heat pump · Modbus 3": HEAT_PUMP_METER,
@@ -575,7 +580,7 @@ async def test_scan_of_a_running_installation_creates_every_device(
     )
     await hass.async_block_till_done()
 
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
     devices = {
         device.name: (device.manufacturer, device.model, device.serial_number)
         for subentry_id in installation.subentries
@@ -608,7 +613,9 @@ async def test_scan_adds_the_chosen_meters(hass: HomeAssistant, start_bus: Start
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"meters": ["5"]}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "kwh_meters_added"
+    assert result["description_placeholders"] == {"count": "1", "meters": "Auxiliary · Modbus 5"}
     assert _meters(entry) == {
         "Auxiliary · Modbus 5": {
             "role": "auxiliary",

@@ -106,9 +106,10 @@ class ModbusScanSteps(ConfigSubentryFlow):
             entry = self._get_entry()
             meters = [meter_data(_role_at(meter.address), meter) for meter in chosen]
             titles = [await async_kwh_meter_title(self.hass, data) for data in meters]
-            # A flow creates one subentry; the others are added directly, all at once so
-            # that the reload the first one starts sees every one of them.
-            for data, title in zip(meters[:-1], titles[:-1], strict=True):
+            # A flow creates one subentry: these are added directly, all at once so that the
+            # reload the first one starts sees every one of them, and the flow ends saying
+            # which were added.
+            for data, title in zip(meters, titles, strict=True):
                 self.hass.config_entries.async_add_subentry(
                     entry,
                     ConfigSubentry(
@@ -118,7 +119,10 @@ class ModbusScanSteps(ConfigSubentryFlow):
                         unique_id=None,
                     ),
                 )
-            return self.async_create_entry(title=titles[-1], data=meters[-1])
+            return self.async_abort(
+                reason="kwh_meters_added",
+                description_placeholders={"count": str(len(titles)), "meters": ", ".join(titles)},
+            )
         options = [
             SelectOptionDict(value=str(meter.address), label=meter.label) for meter in self._scanned
         ]
