@@ -36,7 +36,7 @@ import time
 from playwright.sync_api import Browser, Locator, Page, expect
 import pytest
 
-from simulated_home import home_energy, p1
+from simulated_home import endpoints, home_energy, p1
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 
 from . import ui
@@ -200,13 +200,9 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     # The buses are chosen from a menu that each bus's steps return to.
     expect(page.get_by_text(ui.BUSES_STEP, exact=True)).to_be_visible()
     screens.shot(page, "buses-menu")
-    ui.menu_option(page, ui.MENU_P1)
-    expect(page.get_by_text(ui.P1_STEP, exact=True)).to_be_visible()
-    ui.choose(page, "Connection", ui.P1_NETWORK)
-    ui.button(page, ui.SUBMIT).click()
-    expect(page.get_by_text(ui.P1_NETWORK_STEP, exact=True)).to_be_visible()
-    ui.field(page, "Host").fill(ui.LOOPBACK)
-    ui.field(page, "Port").fill(str(home.p1_port))
+    set_up_network_bus(
+        page, ui.MENU_P1, (ui.P1_STEP, ui.P1_NETWORK, ui.P1_NETWORK_STEP), home.p1_port
+    )
     screens.shot(page, "p1-network-reader")
     ui.button(page, ui.SUBMIT).click()
     # The flow listens for the meter's first telegram and tells what it is.
@@ -219,13 +215,12 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     ui.button(page, ui.SUBMIT).click()
 
     expect(page.get_by_text(ui.BUSES_STEP, exact=True)).to_be_visible()
-    ui.menu_option(page, ui.MENU_MODBUS)
-    expect(page.get_by_text(ui.MODBUS_STEP, exact=True)).to_be_visible()
-    ui.choose(page, "Connection", ui.MODBUS_TCP)
-    ui.button(page, ui.SUBMIT).click()
-    expect(page.get_by_text(ui.MODBUS_NETWORK_STEP, exact=True)).to_be_visible()
-    ui.field(page, "Host").fill(ui.LOOPBACK)
-    ui.field(page, "Port").fill(str(home.modbus_port))
+    set_up_network_bus(
+        page,
+        ui.MENU_MODBUS,
+        (ui.MODBUS_STEP, ui.MODBUS_TCP, ui.MODBUS_NETWORK_STEP),
+        home.modbus_port,
+    )
     screens.shot(page, "rs485-converter")
     ui.button(page, ui.SUBMIT).click()
 
@@ -253,6 +248,22 @@ def add_installation(page: Page, home: SimulatedHome, screens: Screens) -> tuple
     expect(page.get_by_text(ui.SMART_METER_MODEL, exact=True)).to_be_visible()
     ui.close_dialog(page, ui.SKIP_AND_FINISH, ui.NAME_AND_ASSIGN)
     return match.group(2), token
+
+
+def set_up_network_bus(page: Page, bus: str, steps: tuple[str, str, str], port: int) -> None:
+    """From the buses menu: the bus, its network transport, and the simulated peer's port.
+
+    `steps` are the transport step's title, the network transport's label and the network
+    step's title.
+    """
+    transport_step, network, network_step = steps
+    ui.menu_option(page, bus)
+    expect(page.get_by_text(transport_step, exact=True)).to_be_visible()
+    ui.choose(page, "Connection", network)
+    ui.button(page, ui.SUBMIT).click()
+    expect(page.get_by_text(network_step, exact=True)).to_be_visible()
+    ui.field(page, "Host").fill(ui.LOOPBACK)
+    ui.field(page, "Port").fill(str(port))
 
 
 def scan_the_bus(page: Page, screens: Screens) -> None:
@@ -331,10 +342,16 @@ def add_water_meter_and_see_leak(page: Page, screens: Screens) -> None:
     open_devices_and_services(page)
     discovered = page.locator("ha-config-flow-card").filter(has_text=ui.WMBUS_DISCOVERY)
     expect(discovered).to_be_visible(timeout=90_000)
+    # Every meter the simulated home has is offered; clicked while the cards still come in,
+    # a card moves under the pointer.
+    every_meter = page.locator("ha-config-flow-card").filter(has_text=ui.WMBUS_ANY_DISCOVERY)
+    expect(every_meter).to_have_count(len(endpoints.WMBUS_METERS), timeout=90_000)
     screens.shot(page, "wmbus-discovered")
     discovered.get_by_role("button", name="Add").click()
     expect(page.get_by_text(ui.WMBUS_HEARD, exact=True)).to_be_visible()
-    expect(page.get_by_text(ui.WATER_METER_MAKE)).to_be_visible()
+    offer = page.get_by_text(ui.WATER_METER_MAKE)
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text(ui.WATER_METER_ID)
     screens.shot(page, "wmbus-meter-heard")
     ui.button(page, ui.SUBMIT).click()
     expect(page.get_by_text(ui.WMBUS_ADDED, exact=True)).to_be_visible()

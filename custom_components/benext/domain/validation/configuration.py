@@ -21,18 +21,10 @@ NOM_ROLES: Final = (
     Role.HOT_TAP_WATER,
     Role.INDOOR_CLIMATE,
 )
-# The roles a home has one meter for. Not the indoor climate: sensors in other rooms than
-# the living room are welcome; nor auxiliary, cold water and radiator meters.
-SINGLE_ROLES: Final = frozenset(
-    {
-        Role.GRID,
-        Role.PV,
-        Role.HEAT_PUMP,
-        Role.VENTILATION,
-        Role.SPACE_HEATING,
-        Role.HOT_TAP_WATER,
-    }
-)
+# The roles a home has one meter for: the NOM roles but the indoor climate (sensors in other
+# rooms than the living room are welcome); auxiliary, cold water and radiator meters are not
+# NOM roles.
+SINGLE_ROLES: Final = frozenset(NOM_ROLES) - {Role.INDOOR_CLIMATE}
 
 
 def check_configuration(home: HomeSnapshot) -> list[Finding]:
