@@ -7,7 +7,8 @@ import asyncio
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 
 from .bus.connection import configured_buses
 from .const import DOMAIN
@@ -16,8 +17,16 @@ from .entity import hub_device_info
 from .entry_issues import async_forget_entry_issues
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry, BeNextRuntimeData, EntrySettings
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions, whether or not an installation is loaded."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:

@@ -19,6 +19,7 @@ from .bus.connection import Bus, BusConnection
 from .bus.reachability import BusUnreachableError, async_check_reachable
 from .const import DOMAIN, LOGGER, PUSH_SILENCE_LIMIT
 from .domain.hub_status import BusCondition
+from .domain.product_status import ProductStatus, product_status
 from .domain.total_guard import MeterTotals, Rejection, is_sentinel
 from .domain.write_limiter import WriteLimiter
 
@@ -161,6 +162,15 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter's values can be trusted now: by default, while the bus answers."""
         return self.last_update_success
+
+    def product_status(self, subentry_id: str) -> ProductStatus:
+        """BeNext's tick for a meter from its last reading: no data while there is none."""
+        reading = self.readings.get(subentry_id)
+        if reading is None:
+            return ProductStatus.NO_DATA
+        return product_status(
+            reading.read_at, dt_util.utcnow(), self.reading_max_age, reading.main_values
+        )
 
     def total_limit(self, key: str) -> float | None:
         """The most a total can rise in an hour, in its own unit; None when `key` is no total."""

@@ -15,6 +15,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bus.connection import Bus, BusConnection
 from .coordinator import BusCoordinator
+from .domain.roles import Role
+from .domain.validation.snapshot import MeterSnapshot
 from .runtime import BeNextConfigEntry
 
 
@@ -60,6 +62,21 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
         """Add the meters' entities of one platform: now, and as meters show more."""
+
+    @abstractmethod
+    def meter_role(self, subentry: ConfigSubentry) -> Role:
+        """The role one of the bus's meters plays in the home."""
+
+    def meter_snapshot(self, coordinator: CoordinatorT, subentry: ConfigSubentry) -> MeterSnapshot:
+        """One meter as the validation sees it: its role, whether it answers, its tick."""
+        subentry_id = subentry.subentry_id
+        return MeterSnapshot(
+            meter_id=subentry_id,
+            role=self.meter_role(subentry),
+            bus=self.bus.value,
+            reachable=coordinator.meter_available(subentry_id),
+            status=coordinator.product_status(subentry_id),
+        )
 
     def fix_flow(self, issue_id: str, data: dict[str, Any]) -> RepairsFlow | None:
         """The flow that fixes one of the bus's repair issues; None for another's issue."""

@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 
 from .coordinator import BusCoordinator, MeterReading
 from .domain.hub_status import HubStatus
-from .domain.product_status import ProductStatus, product_status
+from .domain.product_status import ProductStatus
 from .entity import BeNextHubEntity, BeNextMeterEntity
 from .meter_buses import METER_BUSES, meter_bus_of
 from .runtime import BeNextConfigEntry, BeNextRuntimeData
@@ -142,15 +142,8 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, Sens
     @property
     def native_value(self) -> str:
         """The meter's tick from its last reading."""
-        reading = self.coordinator.readings.get(self.subentry_id)
-        if reading is None:
+        if self.subentry_id not in self.coordinator.readings:
             restored_until = self._restored_until
             if self._restored is not None and restored_until and dt_util.utcnow() < restored_until:
                 return self._restored
-            return ProductStatus.NO_DATA.value
-        return product_status(
-            reading.read_at,
-            dt_util.utcnow(),
-            self.coordinator.reading_max_age,
-            reading.main_values,
-        ).value
+        return self.coordinator.product_status(self.subentry_id).value

@@ -40,6 +40,7 @@ from tests.wmbus_peers import (
     WMBUSMETERS,
     Meter,
     async_post_with_wmbusmeters,
+    async_post_wrong_key_telegram,
     wmbus_entry,
 )
 
@@ -667,36 +668,6 @@ async def test_ignored_meter_is_not_offered_again(
 
 
 # The wrong-key repair
-
-
-async def async_post_wrong_key_telegram(
-    client: TestClient[Any, Any], fixture: WmbusFixture, key: str
-) -> str:
-    """Post what the real wmbusmeters prints when `key` does not decrypt the telegram.
-
-    wmbusmeters 2.0.0 runs no `shell=` for a telegram whose key fails (it logs a warning
-    and ignores the meter from then on); only its `stdin:jsonl` decoder prints the failure
-    as JSON, with an `error` and the epoch as its time. Returns the endpoint's answer.
-    """
-    request = json.dumps({"_": "decode", "telegram": fixture.telegram_hex, "key": key})
-    process = await asyncio.create_subprocess_exec(
-        WMBUSMETERS,
-        "--format=json",
-        "stdin:jsonl",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(request.encode() + b"\n"), 20)
-    assert process.returncode == 0, stderr.decode()
-    assert b"decryption failed" in stdout
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
-        data=stdout,
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
-    )
-    assert response.status == 200
-    return await response.text()
 
 
 async def test_wrong_key_repair(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -15,6 +15,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..bus.connection import Bus, BusConnection
 from ..bus.modbus.client import ModbusBusClient
 from ..const import SUBENTRY_KWH_METER
+from ..domain.modbus_meter_models import ModbusMeterModel
+from ..domain.roles import Role
+from ..domain.validation.snapshot import MeterSnapshot
 from ..entity import meter_device
 from ..meter_bus import MeterBus
 from ..runtime import BeNextConfigEntry
@@ -65,6 +68,20 @@ class ModbusMeterBus(MeterBus[ModbusCoordinator]):
         info["model"] = settings.model_name
         info["serial_number"] = settings.serial
         return info
+
+    def meter_role(self, subentry: ConfigSubentry) -> Role:
+        """The role the installer gave the kWh meter."""
+        return ModbusMeterSettings.from_subentry(subentry).role
+
+    def meter_snapshot(
+        self, coordinator: ModbusCoordinator, subentry: ConfigSubentry
+    ) -> MeterSnapshot:
+        """Also its address and, once known, its model: a scan may find it elsewhere."""
+        settings = ModbusMeterSettings.from_subentry(subentry)
+        model = None if settings.model is ModbusMeterModel.DETECT else settings.model.value
+        return replace(
+            super().meter_snapshot(coordinator, subentry), model=model, address=settings.address
+        )
 
     def async_add_entities(
         self,

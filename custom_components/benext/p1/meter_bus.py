@@ -15,6 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..bus.connection import Bus, BusConnection
 from ..bus.p1.reading import P1Reading
 from ..const import SUBENTRY_SMART_METER
+from ..domain.roles import Role
 from ..entity import meter_device
 from ..meter_bus import MeterBus
 from ..runtime import BeNextConfigEntry
@@ -77,6 +78,10 @@ class P1MeterBus(MeterBus[P1Coordinator]):
         if meter.version is not None:
             info["hw_version"] = f"DSMR {meter.version.value}"
         return info
+
+    def meter_role(self, subentry: ConfigSubentry) -> Role:
+        """The smart meter is the home's grid connection."""
+        return Role.GRID
 
     def async_add_entities(
         self,

@@ -158,6 +158,10 @@ class WmbusCoordinator(BusCoordinator):
         subentry = self.config_entry.subentries.get(subentry_id)
         return wmbus_device_info(self.config_entry, subentry) if subentry is not None else None
 
+    def meter_of(self, subentry_id: str) -> WmbusMeter | None:
+        """The configured meter of a subentry."""
+        return self._by_subentry.get(subentry_id)
+
     def meter_available(self, subentry_id: str) -> bool:
         """Whether the meter was heard lately: each keeps its own schedule."""
         meter = self._by_subentry.get(subentry_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from homeassistant.components.repairs import RepairsFlow
@@ -15,15 +16,18 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..bus.connection import Bus, BusConnection
 from ..const import SUBENTRY_WMBUS_METER
+from ..domain.roles import Role
+from ..domain.validation.snapshot import MeterSnapshot
 from ..meter_bus import MeterBus
 from ..runtime import BeNextConfigEntry
 from .alarm_event import wmbus_alarm_events
 from .alarm_sensors import wmbus_alarm_sensors
-from .coordinator import WRONG_KEY_ISSUE, WmbusCoordinator, WmbusMeter
+from .coordinator import RSSI_FIELD, WRONG_KEY_ISSUE, WmbusCoordinator, WmbusMeter
 from .entities import wmbus_sensors
 from .flow import WmbusMeterSubentryFlow
 from .meter_entities import async_add_meter_entities
 from .repairs import WrongKeyRepairFlow
+from .settings import WmbusMeterSettings
 from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
 
 # The entities of one meter on each platform.
@@ -61,6 +65,24 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
     ) -> DeviceInfo | None:
         """None: the coordinator describes the meter's device as Home Assistant asks."""
         return None
+
+    def meter_role(self, subentry: ConfigSubentry) -> Role:
+        """The role the installer gave the wireless meter."""
+        return WmbusMeterSettings.from_subentry(subentry).role
+
+    def meter_snapshot(
+        self, coordinator: WmbusCoordinator, subentry: ConfigSubentry
+    ) -> MeterSnapshot:
+        """Also its last telegram's signal strength, and whether its key fails."""
+        snapshot = super().meter_snapshot(coordinator, subentry)
+        reading = coordinator.readings.get(subentry.subentry_id)
+        rssi = reading.values.get(RSSI_FIELD) if reading is not None else None
+        meter = coordinator.meter_of(subentry.subentry_id)
+        return replace(
+            snapshot,
+            rssi_dbm=float(rssi) if isinstance(rssi, int | float) else None,
+            wrong_key=meter is not None and meter.wrong_key,
+        )
 
     def async_add_entities(
         self,
