@@ -76,7 +76,26 @@ class BeNextMeterEntity[CoordinatorT: BusCoordinator](CoordinatorEntity[Coordina
         return self._attr_device_info or self.coordinator.meter_device_info(self.subentry_id)
 
 
-class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[CoordinatorT]):
+class MeterReadingFollower[CoordinatorT: BusCoordinator](BeNextMeterEntity[CoordinatorT]):
+    """An entity of a meter that is handed each of the meter's readings while it exists."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the meter's readings."""
+        await super().async_added_to_hass()
+        self.coordinator.async_follow_readings(self.subentry_id, self)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the meter's readings."""
+        self.coordinator.async_unfollow_readings(self.subentry_id, self)
+        await super().async_will_remove_from_hass()
+
+    @callback
+    def async_handle_reading(self, reading: MeterReading) -> None:
+        """Take a reading of the meter that was just published."""
+        raise NotImplementedError
+
+
+class MeterReadingEntity[CoordinatorT: BusCoordinator](MeterReadingFollower[CoordinatorT]):
     """An entity that shows what its meter's readings say, written only when that changes.
 
     The bus's own updates (every 30 s, or each poll) only matter to it when they change
@@ -88,14 +107,8 @@ class MeterReadingEntity[CoordinatorT: BusCoordinator](BeNextMeterEntity[Coordin
     async def async_added_to_hass(self) -> None:
         """Follow the meter's readings, and show the last one if there is one."""
         await super().async_added_to_hass()
-        self.coordinator.async_follow_readings(self.subentry_id, self)
         if (reading := self.coordinator.readings.get(self.subentry_id)) is not None:
             self._update_from_reading(reading)
-
-    async def async_will_remove_from_hass(self) -> None:
-        """Stop following the meter's readings."""
-        self.coordinator.async_unfollow_readings(self.subentry_id, self)
-        await super().async_will_remove_from_hass()
 
     def _update_from_reading(self, reading: MeterReading) -> bool:
         """Take the meter's reading; whether what the entity shows changed and is due."""

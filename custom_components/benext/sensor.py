@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from .coordinator import BusCoordinator, MeterReading
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus
-from .entity import BeNextHubEntity, BeNextMeterEntity
+from .entity import BeNextHubEntity, MeterReadingFollower
 from .meter_buses import METER_BUSES, meter_bus_of
 from .runtime import BeNextConfigEntry, BeNextRuntimeData
 
@@ -85,7 +85,7 @@ class HubStatusSensor(BeNextHubEntity, SensorEntity):
         return self._runtime.status.value
 
 
-class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, SensorEntity):
+class ProductStatusSensor(MeterReadingFollower[BusCoordinator], RestoreEntity, SensorEntity):
     """BeNext's tick for one meter: data arrives, reads zero, or no data.
 
     It follows each reading as well as the bus's refreshes. After a restart it shows the
@@ -108,18 +108,12 @@ class ProductStatusSensor(BeNextMeterEntity[BusCoordinator], RestoreEntity, Sens
         self._written: str | None = None
 
     async def async_added_to_hass(self) -> None:
-        """Restore the tick from before a restart, and follow the meter's readings."""
-        await super().async_added_to_hass()
+        """Restore the tick from before a restart, then follow the meter's readings."""
         last = await self.async_get_last_state()
         if last is not None and last.state in PRODUCT_STATUS_VALUES:
             self._restored = last.state
             self._restored_until = dt_util.utcnow() + self.coordinator.reading_max_age
-        self.coordinator.async_follow_readings(self.subentry_id, self)
-
-    async def async_will_remove_from_hass(self) -> None:
-        """Stop following the meter's readings."""
-        self.coordinator.async_unfollow_readings(self.subentry_id, self)
-        await super().async_will_remove_from_hass()
+        await super().async_added_to_hass()
 
     @callback
     def async_handle_reading(self, reading: MeterReading) -> None:
