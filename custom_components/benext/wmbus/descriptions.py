@@ -48,7 +48,8 @@ class Named:
     translation_key: str
     device_class: SensorDeviceClass | None = None
     state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT
-    suggested_unit: str | None = None
+    # The unit the value is shown in when it is not the field's own (kWh shown in GJ).
+    shown_unit: str | None = None
     category: EntityCategory | None = None
     # The text field holding the date a value belongs to, shown as an attribute.
     date_field: str | None = None
@@ -60,7 +61,7 @@ class Named:
 
 
 _TOTAL = SensorStateClass.TOTAL_INCREASING
-# Heat energy is shown in GJ, as Dutch heat meters show it (suggested_unit: converted here,
+# Heat energy is shown in GJ, as Dutch heat meters show it (converted by the sensor,
 # exactly, from the kWh wmbusmeters prints).
 _HEAT_ENERGY = Named(
     "heat_energy", SensorDeviceClass.ENERGY, _TOTAL, UnitOfEnergy.GIGA_JOULE, precision=3
@@ -271,10 +272,7 @@ def _named(name: str, named: Named) -> WmbusSensorDescription:
     native_unit = unit.unit if unit is not None else None
     value_fn: Callable[[Values], StateType] = lambda values: values.get(name)  # noqa: E731
     scale = 1.0
-    if (
-        native_unit == UnitOfEnergy.KILO_WATT_HOUR
-        and named.suggested_unit == UnitOfEnergy.GIGA_JOULE
-    ):
+    if native_unit == UnitOfEnergy.KILO_WATT_HOUR and named.shown_unit == UnitOfEnergy.GIGA_JOULE:
         # Converted here rather than by Home Assistant, whose float conversion shows
         # 13336.11 kWh as 48.009996000000004 GJ: the state keeps the meter's resolution.
         native_unit, scale = UnitOfEnergy.GIGA_JOULE, GJ_PER_KWH
