@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from homeassistant.components.repairs import RepairsFlow
@@ -16,8 +17,21 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .bus.connection import Bus, BusConnection
 from .coordinator import BusCoordinator
 from .domain.roles import Role
-from .domain.validation.snapshot import MeterSnapshot
+from .domain.validation.snapshot import MeterSnapshot, ScanHit
 from .runtime import BeNextConfigEntry
+
+
+@dataclass(frozen=True, slots=True)
+class CountedStatistics:
+    """The statistics (entity ids) whose sums make what a meter's role counts.
+
+    `amount` is what the role measures (the grid's import, the PV meter's production, a
+    heat meter's volume), `opposite` what flowed the other way (the grid's export, the PV
+    meter's own use); a smart meter sums its tariffs.
+    """
+
+    amount: tuple[str, ...]
+    opposite: tuple[str, ...] = ()
 
 
 class MeterBus[CoordinatorT: BusCoordinator](ABC):
@@ -77,6 +91,19 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
             reachable=coordinator.meter_available(subentry_id),
             status=coordinator.product_status(subentry_id),
         )
+
+    def counted_statistics(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> CountedStatistics | None:
+        """The statistics from which the validation reads what the meter counted.
+
+        None for a meter that counts nothing the validation judges (a room sensor).
+        """
+        return None
+
+    def scan_hits(self, coordinator: CoordinatorT) -> tuple[ScanHit, ...]:
+        """The meters the bus's last scan found, by address; none for a bus never scanned."""
+        return ()
 
     def fix_flow(self, issue_id: str, data: dict[str, Any]) -> RepairsFlow | None:
         """The flow that fixes one of the bus's repair issues; None for another's issue."""
