@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-@pytest.mark.parametrize("platform", [Platform.BINARY_SENSOR, Platform.SENSOR])
+@pytest.mark.parametrize("platform", [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR])
 async def test_entities(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -27,8 +28,10 @@ async def test_entities(
     mock_config_entry: MockConfigEntry,
     platform: Platform,
     monkeypatch: pytest.MonkeyPatch,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The hub's bus sensors and status, and each meter's sensors (all of them enabled)."""
+    freezer.move_to("2026-12-02T10:00:00+00:00")
     monkeypatch.setattr("custom_components.benext.PLATFORMS", [platform])
     assert await setup_integration(hass, mock_config_entry)
 

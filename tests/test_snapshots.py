@@ -67,7 +67,10 @@ POSTS: list[tuple[WmbusFixture, str]] = [
     (HEAT_COST, "2026-11-22T09:59:20Z"),
     (WATER_LEAK, "2026-11-22T09:59:28Z"),
 ]
-PLATFORMS = {Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR}
+PLATFORMS = {Platform.BINARY_SENSOR, Platform.BUTTON, Platform.EVENT, Platform.SENSOR}
+# BeNext signs an installation off after 14 days: a fresh one has no validation date yet;
+# a button never pressed has no state.
+NOT_YET_KNOWN = {"sensor.demo_home_validation_date", "button.demo_home_reset_validation_start"}
 
 
 def wmbus_meter(fixture: WmbusFixture) -> Meter:
@@ -194,7 +197,8 @@ async def test_every_entity_of_every_bus(
         state = hass.states.get(entity.entity_id)
         assert state is not None, entity.entity_id
         # Every meter delivered: no entity waits for a value.
-        assert state.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN), entity.entity_id
+        if entity.entity_id not in NOT_YET_KNOWN:
+            assert state.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN), entity.entity_id
         assert state == snapshot(name=f"{entity.entity_id}-state")
 
     devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)

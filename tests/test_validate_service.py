@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import ANY
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -52,6 +54,9 @@ async def validate(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
         DOMAIN, "validate", {"config_entry_id": entry_id}, blocking=True, return_response=True
     )
     assert response is not None
+    for found in response["findings"]:  # type: ignore[union-attr]
+        # When each finding was first seen: its repair issue follows after the grace period.
+        assert dt_util.parse_datetime(found.pop("first_seen")) is not None
     return dict(response)
 
 
@@ -77,6 +82,8 @@ async def test_benext_home_without_wireless_meters(
 
     assert response == {
         "overall": "failed",
+        "validation_start": ANY,
+        "validation_date": None,
         "categories": {
             "reachability": "passed",
             "values_forwarded": "passed",

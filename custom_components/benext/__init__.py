@@ -15,11 +15,18 @@ from .const import DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
 from .entity import hub_device_info
 from .entry_issues import async_forget_entry_issues
+from .installation_validation import InstallationValidation
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry, BeNextRuntimeData, EntrySettings
 from .services import async_setup_services
+from .validation_store import ValidationStore
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -53,12 +60,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **hub_device_info(entry)
     )
+    validation = InstallationValidation(hass, entry)
+    await validation.async_load()
     entry.runtime_data = BeNextRuntimeData(
-        buses=coordinators, device_id=hub_device.id, settings=settings
+        buses=coordinators, device_id=hub_device.id, settings=settings, validation=validation
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     for bus, coordinator in coordinators.items():
         await METER_BUSES[bus].async_start(hass, entry, coordinator)
+    entry.async_on_unload(validation.async_start())
     entry.async_on_unload(entry.add_update_listener(_async_reload_if_changed))
     if settings.changed(entry):
         # Meters were added while the buses were first read.
@@ -69,6 +79,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
     """Unload an installation: its platforms, and with them every bus task."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
+    """Forget the validation of a deleted installation."""
+    await ValidationStore(hass, entry.entry_id).async_remove()
 
 
 async def _async_reload_if_changed(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:

@@ -14,9 +14,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .bus.connection import Bus
 from .coordinator import BusCoordinator
 from .domain.hub_status import BusCondition
+from .domain.validation.verdict import Verdict
 from .entity import BeNextHubEntity
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry
+from .validation_entity import BeNextValidationEntity
 
 PARALLEL_UPDATES = 0
 
@@ -30,6 +32,11 @@ BUS_CONNECTIVITY: dict[Bus, BinarySensorEntityDescription] = {
     for bus in Bus
 }
 
+INSTALLATION_VALID = BinarySensorEntityDescription(
+    key="installation_valid",
+    translation_key="installation_valid",
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -41,6 +48,7 @@ async def async_setup_entry(
         BusConnectivitySensor(coordinator, entry)
         for coordinator in entry.runtime_data.buses.values()
     )
+    async_add_entities([InstallationValidSensor(entry)])
     for bus, coordinator in entry.runtime_data.buses.items():
         METER_BUSES[bus].async_add_entities(
             hass, entry, coordinator, Platform.BINARY_SENSOR, async_add_entities
@@ -62,3 +70,19 @@ class BusConnectivitySensor(BeNextHubEntity, BinarySensorEntity):
         if self._coordinator.condition is BusCondition.WAITING:
             return None
         return self._coordinator.last_update_success
+
+
+class InstallationValidSensor(BeNextValidationEntity, BinarySensorEntity):
+    """Whether the installation passes every check of BeNext's validation."""
+
+    entity_description = INSTALLATION_VALID
+
+    def __init__(self, entry: BeNextConfigEntry) -> None:
+        """Initialize the sensor on the hub device."""
+        super().__init__(entry, INSTALLATION_VALID.key)
+
+    @property
+    def is_on(self) -> bool | None:
+        """On when every category passed; unknown before the first validation."""
+        verdict = self.validation.verdict()
+        return verdict is Verdict.PASSED if verdict is not None else None

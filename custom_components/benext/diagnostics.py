@@ -51,6 +51,7 @@ async def async_get_config_entry_diagnostics(
                 for subentry in entry.subentries.values()
             ],
             "status": runtime.status.value,
+            "validation": runtime.validation.as_dict(),
             "buses": {
                 bus.value: {
                     "transport": coordinator.connection.transport.value,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -12,6 +12,9 @@ from .bus.connection import Bus
 from .const import CONF_DETECTED_DRIVER, CONF_FIELDS, CONF_SERIAL
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus, hub_status
+
+if TYPE_CHECKING:
+    from .installation_validation import InstallationValidation
 
 type BeNextConfigEntry = ConfigEntry[BeNextRuntimeData]
 
@@ -72,6 +75,8 @@ class BeNextRuntimeData:
     device_id: str
     # The entry's settings, to tell whether a change needs a reload.
     settings: EntrySettings
+    # The installation's validation, run every few minutes.
+    validation: InstallationValidation
 
     @property
     def status(self) -> HubStatus:

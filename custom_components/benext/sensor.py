@@ -20,9 +20,12 @@ from homeassistant.util import dt as dt_util
 from .coordinator import BusCoordinator, MeterReading
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus
+from .domain.validation.findings import Category
+from .domain.validation.verdict import Verdict
 from .entity import BeNextHubEntity, MeterReadingFollower
 from .meter_buses import METER_BUSES, meter_bus_of
 from .runtime import BeNextConfigEntry, BeNextRuntimeData
+from .validation_entity import BeNextValidationEntity
 
 PARALLEL_UPDATES = 0
 
@@ -42,6 +45,28 @@ PRODUCT_STATUS = SensorEntityDescription(
     options=[status.value for status in ProductStatus],
 )
 
+VALIDATION_DATE = SensorEntityDescription(
+    key="validation_date",
+    translation_key="validation_date",
+    device_class=SensorDeviceClass.TIMESTAMP,
+)
+VALIDATION_START = SensorEntityDescription(
+    key="validation_start",
+    translation_key="validation_start",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+CATEGORY_VERDICTS = {
+    category: SensorEntityDescription(
+        key=f"validation_{category}",
+        translation_key=f"validation_{category}",
+        device_class=SensorDeviceClass.ENUM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        options=[verdict.value for verdict in Verdict],
+    )
+    for category in Category
+}
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -50,7 +75,14 @@ async def async_setup_entry(
 ) -> None:
     """Set up the hub's status sensor, each meter's tick, and the sensors of every bus."""
     runtime = entry.runtime_data
-    async_add_entities([HubStatusSensor(entry, runtime)])
+    async_add_entities(
+        [
+            HubStatusSensor(entry, runtime),
+            ValidationDateSensor(entry, VALIDATION_DATE),
+            ValidationStartSensor(entry, VALIDATION_START),
+            *(CategoryVerdictSensor(entry, category) for category in Category),
+        ]
+    )
     for subentry in entry.subentries.values():
         meter_bus = meter_bus_of(subentry)
         if meter_bus is None or (coordinator := runtime.buses.get(meter_bus.bus)) is None:
@@ -83,6 +115,45 @@ class HubStatusSensor(BeNextHubEntity, SensorEntity):
     def native_value(self) -> str:
         """The overall status."""
         return self._runtime.status.value
+
+
+class ValidationDateSensor(BeNextValidationEntity, SensorEntity):
+    """When every check had passed on 14 days of uninterrupted data: BeNext's sign-off."""
+
+    def __init__(self, entry: BeNextConfigEntry, description: SensorEntityDescription) -> None:
+        """Initialize the sensor on the hub device."""
+        super().__init__(entry, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> datetime | None:
+        """The validation date; unknown until it is reached."""
+        return self.validation.validation_date
+
+
+class ValidationStartSensor(ValidationDateSensor):
+    """From when day 1 and day 10 are counted; the installer can reset it."""
+
+    @property
+    def native_value(self) -> datetime | None:
+        """The validation start."""
+        return self.validation.validation_start
+
+
+class CategoryVerdictSensor(BeNextValidationEntity, SensorEntity):
+    """The verdict of one of BeNext's validation categories: passed, pending or failed."""
+
+    def __init__(self, entry: BeNextConfigEntry, category: Category) -> None:
+        """Initialize the sensor of one category on the hub device."""
+        self.entity_description = CATEGORY_VERDICTS[category]
+        super().__init__(entry, self.entity_description.key)
+        self._category = category
+
+    @property
+    def native_value(self) -> str | None:
+        """The category's verdict from the findings that lasted the grace period."""
+        verdict = self.validation.verdict(self._category)
+        return verdict.value if verdict is not None else None
 
 
 class ProductStatusSensor(MeterReadingFollower[BusCoordinator], RestoreEntity, SensorEntity):

@@ -1,4 +1,4 @@
-"""The integration's actions: `benext.validate`, an installation's verdict and findings."""
+"""The integration's actions: an installation's validation, and the reset of its start."""
 
 from __future__ import annotations
 
@@ -15,16 +15,14 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.util import dt as dt_util
 import probatio
 
 from .const import DOMAIN
-from .domain.validation.validate import validate
 from .runtime import BeNextConfigEntry
 from .validation_response import validation_response
-from .validation_snapshot import home_snapshot
 
 SERVICE_VALIDATE: Final = "validate"
+SERVICE_RESET_VALIDATION_START: Final = "reset_validation_start"
 VALIDATE_SCHEMA: Final = probatio.Schema({probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 
 
@@ -38,12 +36,28 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=VALIDATE_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_RESET_VALIDATION_START,
+        _async_reset_validation_start,
+        schema=VALIDATE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
 
 
 async def _async_validate(call: ServiceCall) -> ServiceResponse:
-    """Validate one installation as it stands now."""
+    """Validate one installation as it stands now: every finding, at once."""
     entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    return validation_response(entry, validate(home_snapshot(entry, dt_util.utcnow())))
+    validation = entry.runtime_data.validation
+    return validation_response(entry, validation, await validation.async_validate())
+
+
+async def _async_reset_validation_start(call: ServiceCall) -> ServiceResponse:
+    """Count day 1 and day 10 afresh from now; the validation that follows, if asked."""
+    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    validation = entry.runtime_data.validation
+    found = await validation.async_reset_start()
+    return validation_response(entry, validation, found) if call.return_response else None
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeNextConfigEntry:

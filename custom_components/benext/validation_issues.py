@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 
 from .domain.validation.findings import Finding
 from .runtime import BeNextConfigEntry
@@ -14,8 +14,7 @@ from .runtime import BeNextConfigEntry
 VALIDATION_ISSUE: Final = "validation_"
 
 
-@callback
-def async_update_validation_issues(
+async def async_update_validation_issues(
     hass: HomeAssistant, entry: BeNextConfigEntry, due: Sequence[Finding]
 ) -> None:
     """Raise an issue for each due finding; delete the installation's others."""

@@ -127,3 +127,9 @@ def test_first_seen_and_due_findings() -> None:
     assert due_findings(seen, [OFFLINE, SWAPPED], NOW) == [OFFLINE]
     assert due_findings(seen, [OFFLINE, SWAPPED], NOW + GRACE_PERIOD) == [OFFLINE, SWAPPED]
     assert due_findings({}, [OFFLINE], NOW) == []
+
+
+def test_a_configuration_finding_shows_at_once() -> None:
+    """A missing role cannot flap: it is due the moment it is first seen."""
+    seen = first_seen({}, [MISSING_PV, OFFLINE], NOW)
+    assert due_findings(seen, [MISSING_PV, OFFLINE], NOW) == [MISSING_PV]

@@ -6,11 +6,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Final
 
-from .findings import Finding
+from .findings import Category, Finding
 
 # Longer than a push bus may stay silent (20 min) and a wireless meter may go unheard
 # (45 min) before either is shown down, so one missed telegram or a restart raises nothing.
 GRACE_PERIOD: Final = timedelta(hours=1)
+# Findings of the installation's set-up change only when the installer changes it: they
+# cannot flap, and show at once.
+WITHOUT_GRACE: Final = frozenset({Category.CONFIGURATION})
 
 
 def is_due(first_seen: datetime, now: datetime) -> bool:
@@ -30,5 +33,8 @@ def due_findings(
 ) -> list[Finding]:
     """The findings that have lasted the grace period, by the first sightings in `seen`."""
     return [
-        found for found in findings if found.issue_id in seen and is_due(seen[found.issue_id], now)
+        found
+        for found in findings
+        if found.category in WITHOUT_GRACE
+        or (found.issue_id in seen and is_due(seen[found.issue_id], now))
     ]
