@@ -19,6 +19,7 @@ from .installation_validation import InstallationValidation
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry, BeNextRuntimeData, EntrySettings
 from .services import async_setup_services
+from .validation_issues import VALIDATION_ISSUE
 from .validation_store import ValidationStore
 
 PLATFORMS: list[Platform] = [
@@ -77,8 +78,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bool:
-    """Unload an installation: its platforms, and with them every bus task."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload an installation: its platforms, every bus task, and its validation's issues."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        async_forget_entry_issues(hass, entry, VALIDATION_ISSUE)
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:

@@ -1,4 +1,4 @@
-"""Repairs: a total held at a new level, and each bus's own issues (a wM-Bus meter's key)."""
+"""Repairs: a total held at a new level, two swapped roles, and each bus's own issues."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from .coordinator import HELD_TOTAL_ISSUE
 from .held_total_repair import HeldTotalRepairFlow
 from .meter_buses import METER_BUSES
+from .role_swap_repair import role_swap_flow
 
 
 async def async_create_fix_flow(
@@ -18,6 +19,8 @@ async def async_create_fix_flow(
     """The flow that fixes an issue: its bus's, or a confirmation for an issue of none."""
     if issue_id.startswith(HELD_TOTAL_ISSUE):
         return HeldTotalRepairFlow(issue_id, data or {})
+    if (swap := role_swap_flow(data or {})) is not None:
+        return swap
     for meter_bus in METER_BUSES.values():
         if (flow := meter_bus.fix_flow(issue_id, data or {})) is not None:
             return flow

@@ -6,6 +6,7 @@ from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -17,10 +18,13 @@ from ..bus.modbus.client import ModbusBusClient
 from ..const import SUBENTRY_KWH_METER
 from ..domain.modbus_meter_models import ModbusMeterModel
 from ..domain.roles import Role
+from ..domain.validation.findings import FindingCode
 from ..domain.validation.snapshot import MeterSnapshot
 from ..entity import meter_device
 from ..meter_bus import MeterBus
 from ..runtime import BeNextConfigEntry
+from ..validation_issues import DATA_FINDING
+from .address_repair import ModbusAddressRepairFlow
 from .coordinator import ModbusCoordinator
 from .descriptions import modbus_sensor_descriptions
 from .entities import ModbusSensor
@@ -108,6 +112,12 @@ class ModbusMeterBus(MeterBus[ModbusCoordinator]):
                 ],
                 config_subentry_id=subentry.subentry_id,
             )
+
+    def fix_flow(self, issue_id: str, data: dict[str, Any]) -> RepairsFlow | None:
+        """A kWh meter moved to the address where the bus scan found it."""
+        if data.get(DATA_FINDING) == FindingCode.MODBUS_ADDRESS_WRONG:
+            return ModbusAddressRepairFlow(data)
+        return None
 
     def diagnostics(self, coordinator: ModbusCoordinator) -> dict[str, Any]:
         """The bus's traffic, and how each meter is read and has answered."""
