@@ -9,7 +9,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -18,6 +17,7 @@ from tests import setup_integration
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.p1_helpers import smart_meter_subentry, wait_for
 from tests.peers import ModbusTcpPeer, P1TelegramServer, network
+from tests.validation_helpers import validate
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, endpoint_url, meter_of
 from tests.wmbus_peers import (
@@ -46,18 +46,6 @@ def benext_home(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer) -> Mo
             modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
         ],
     )
-
-
-async def validate(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
-    """What `benext.validate` returns for the installation."""
-    response = await hass.services.async_call(
-        DOMAIN, "validate", {"config_entry_id": entry_id}, blocking=True, return_response=True
-    )
-    assert response is not None
-    for found in response["findings"]:  # type: ignore[union-attr]
-        # When each finding was first seen: its repair issue follows after the grace period.
-        assert dt_util.parse_datetime(found.pop("first_seen")) is not None
-    return dict(response)
 
 
 def role_missing(role: str) -> dict[str, Any]:

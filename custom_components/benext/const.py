@@ -63,6 +63,10 @@ CONF_VALVE: Final = "valve"
 # An Inepro 4PS on a heat pump: the heat pump mode of each tariff T1..T4.
 CONF_TARIFF_MODES: Final = "tariff_modes"
 
+# Entry data: what the last scans of the RS485 bus found, by address (`modbus/scan_hits.py`).
+# Stored as the bus finds it: a scan reloads nothing (`runtime.HEARD_ENTRY_KEYS`).
+CONF_MODBUS_SCAN: Final = "modbus_scan"
+
 # How often a bus that is not read yet is checked for reachability.
 REACHABILITY_INTERVAL: Final = timedelta(seconds=30)
 # A push bus (wmbusmeters posting to us) counts as offline after this long without a

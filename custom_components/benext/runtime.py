@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 
 from .bus.connection import Bus
-from .const import CONF_DETECTED_DRIVER, CONF_FIELDS, CONF_SERIAL
+from .const import CONF_DETECTED_DRIVER, CONF_FIELDS, CONF_MODBUS_SCAN, CONF_SERIAL
 from .coordinator import BusCoordinator
 from .domain.hub_status import HubStatus, hub_status
 
@@ -20,6 +20,8 @@ type BeNextConfigEntry = ConfigEntry[BeNextRuntimeData]
 
 # What a meter itself reports, stored so that its entities exist from the start: no reload.
 HEARD_KEYS = frozenset({CONF_SERIAL, CONF_FIELDS, CONF_DETECTED_DRIVER})
+# What a bus stores in the installation's own data as it finds it: no reload either.
+HEARD_ENTRY_KEYS = frozenset({CONF_MODBUS_SCAN})
 
 
 class EntrySettings:
@@ -44,7 +46,11 @@ class EntrySettings:
 
         When it would not, the entry as it is now is what is seen from then on.
         """
-        if entry.data != self._data or entry.options != self._options:
+        if entry.options != self._options:
+            return True
+        if entry.data is not self._data and _without(entry.data, HEARD_ENTRY_KEYS) != _without(
+            self._data, HEARD_ENTRY_KEYS
+        ):
             return True
         if entry.subentries.keys() != self._titles.keys():
             return True
@@ -53,7 +59,7 @@ class EntrySettings:
                 return True
             seen = self._meter_data[subentry_id]
             if subentry.data is not seen:
-                if _set_data(subentry.data) != _set_data(seen):
+                if _without(subentry.data, HEARD_KEYS) != _without(seen, HEARD_KEYS):
                     return True
                 self._meter_data[subentry_id] = subentry.data
         self._data = entry.data
@@ -61,9 +67,9 @@ class EntrySettings:
         return False
 
 
-def _set_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A meter's data as it was set up: without what its bus stores as it hears it."""
-    return {key: value for key, value in data.items() if key not in HEARD_KEYS}
+def _without(data: Mapping[str, Any], heard: frozenset[str]) -> dict[str, Any]:
+    """Data as it was set up: without what a bus stores as it hears or finds it."""
+    return {key: value for key, value in data.items() if key not in heard}
 
 
 @dataclass(slots=True)

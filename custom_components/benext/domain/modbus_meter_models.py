@@ -63,3 +63,20 @@ DETECTED_MODEL: dict[MapFamily, ModbusMeterModel] = {
     MapFamily.INEPRO_1P: ModbusMeterModel.INEPRO_PRO1,
     MapFamily.INEPRO_4PS: ModbusMeterModel.INEPRO_4PS,
 }
+
+
+def answers_as(configured: str, found: str) -> bool:
+    """Whether a meter a scan found as `found` may be the meter configured as `configured`.
+
+    A scan names a meter by the register map that answers (DETECTED_MODEL), so a rebrand
+    or sibling on the same map is found under another name: an SDM120 as an SDM220.
+    """
+    if configured == found:
+        return True
+    family = _family(configured)
+    return family is not None and family == _family(found)
+
+
+def _family(model: str) -> MapFamily | None:
+    info = MODELS.get(ModbusMeterModel(model)) if model in ModbusMeterModel else None
+    return info.family if info is not None else None

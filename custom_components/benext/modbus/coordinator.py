@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,10 +19,15 @@ from ..bus.modbus.detection import async_detect
 from ..bus.modbus.quantities import ENERGY_TOTALS, Quantity
 from ..bus.modbus.reader import ModbusMeterReader
 from ..bus.modbus.register_maps import RegisterMap
+from ..bus.modbus.scan import async_scan_bus
 from ..bus.reachability import BusUnreachableError
 from ..const import CONF_SERIAL, DOMAIN, LOGGER
 from ..coordinator import BusCoordinator, BusState, MeterReading
+from ..domain.modbus_meter_models import DETECTED_MODEL
 from ..domain.physical_bounds import KWH_METER_MAX_KW
+from ..domain.roles import MODBUS_ADDRESS_MIN
+from ..domain.validation.snapshot import ScanHit
+from .scan_hits import async_store_scan_hits, stored_scan_hits
 
 # The values behind BeNext's tick, always read: they show the meter is in use.
 MAIN_QUANTITIES: tuple[Quantity, ...] = (
@@ -31,6 +37,9 @@ MAIN_QUANTITIES: tuple[Quantity, ...] = (
 )
 # A lost meter is tried again after 1, 2, 4, ... polls, at most this long apart.
 MAX_BACKOFF = timedelta(minutes=5)
+# Where a meter that stopped answering at its address is looked for: BeNext's addresses
+# and the next few, and 1, where a meter answers out of its box. At most 5 s of silence.
+LOST_METER_SCAN = range(MODBUS_ADDRESS_MIN, 11)
 
 
 @dataclass(slots=True)
@@ -65,7 +74,9 @@ class ModbusCoordinator(BusCoordinator):
     polls in a row, then tried with back-off, so a dead meter costs the others at
     most one timeout now and then. A connection dropped while a meter is asked is that
     meter's failed poll, and is opened again for the next meter; only a connection that
-    cannot be opened makes the bus unreachable.
+    cannot be opened makes the bus unreachable. When a meter is lost, the bus is scanned
+    once, between the polls, for a meter answering at an address no meter has (a wrong
+    address set on the meter or in its settings).
     """
 
     def __init__(
@@ -89,6 +100,14 @@ class ModbusCoordinator(BusCoordinator):
         # An entity needs a value that the last poll did not read.
         self.unread_needs = False
         self._max_skip = max(1, int(MAX_BACKOFF / update_interval))
+        # The lost meters a scan has looked for, and the scan running, if any.
+        self._looked_for: set[str] = set()
+        self._scan: asyncio.Task[None] | None = None
+
+    @property
+    def scan_hits(self) -> tuple[ScanHit, ...]:
+        """The meters the last scans found, by address: the flow's and the coordinator's."""
+        return stored_scan_hits(self.config_entry)
 
     async def async_shutdown(self) -> None:
         """Close the bus's connection when the installation is unloaded."""
@@ -152,7 +171,43 @@ class ModbusCoordinator(BusCoordinator):
                     meter.faults[rejection.value] += 1
                 # A drop may be a replaced meter: its serial number is read again.
                 meter.serial_checked = False
+        self._look_for_lost_meters()
         return self._current_state()
+
+    def _look_for_lost_meters(self) -> None:
+        """Scan the bus once for each meter that stopped answering: it may answer elsewhere."""
+        lost = {
+            meter.subentry_id
+            for meter in self.meters.values()
+            if meter.failures >= self.failed_polls_limit
+        }
+        # A meter that answers again is looked for again should it be lost again.
+        self._looked_for &= lost
+        if lost <= self._looked_for or (self._scan is not None and not self._scan.done()):
+            return
+        self._looked_for |= lost
+        self._scan = self.config_entry.async_create_background_task(
+            self.hass, self._async_scan_for_lost_meters(), f"{self.name} scan for lost meters"
+        )
+
+    async def _async_scan_for_lost_meters(self) -> None:
+        claimed = {meter.address for meter in self.meters.values()}
+        try:
+            scanned = await async_scan_bus(
+                self.client, (address for address in LOST_METER_SCAN if address not in claimed)
+            )
+        except BusUnreachableError as err:
+            LOGGER.debug("No scan for lost meters: %s", err.detail)
+            return
+        hits = [
+            ScanHit(meter.address, DETECTED_MODEL[meter.detection.register_map.family].value)
+            for meter in scanned
+        ]
+        for hit in hits:
+            LOGGER.info(
+                "Looking for a lost kWh meter: a %s answers at address %s", hit.model, hit.address
+            )
+        async_store_scan_hits(self.hass, self.config_entry, LOST_METER_SCAN, hits)
 
     async def _async_poll(self, meter: PolledMeter) -> MeterReading:
         if meter.reader is None:

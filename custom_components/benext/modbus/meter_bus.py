@@ -16,10 +16,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..bus.connection import Bus, BusConnection
 from ..bus.modbus.client import ModbusBusClient
 from ..const import SUBENTRY_KWH_METER
-from ..domain.modbus_meter_models import ModbusMeterModel
+from ..domain.modbus_meter_models import DETECTED_MODEL, ModbusMeterModel
 from ..domain.roles import Role
 from ..domain.validation.findings import FindingCode
-from ..domain.validation.snapshot import MeterSnapshot
+from ..domain.validation.snapshot import MeterSnapshot, ScanHit
 from ..entity import meter_device
 from ..meter_bus import MeterBus
 from ..runtime import BeNextConfigEntry
@@ -82,10 +82,18 @@ class ModbusMeterBus(MeterBus[ModbusCoordinator]):
     ) -> MeterSnapshot:
         """Also its address and, once known, its model: a scan may find it elsewhere."""
         settings = ModbusMeterSettings.from_subentry(subentry)
-        model = None if settings.model is ModbusMeterModel.DETECT else settings.model.value
+        model: str | None = settings.model.value
+        if settings.model is ModbusMeterModel.DETECT:
+            # A meter added to be detected is known by the register map it answered with.
+            register_map = settings.register_map
+            model = DETECTED_MODEL[register_map.family].value if register_map else None
         return replace(
             super().meter_snapshot(coordinator, subentry), model=model, address=settings.address
         )
+
+    def scan_hits(self, coordinator: ModbusCoordinator) -> tuple[ScanHit, ...]:
+        """What the last scans of the bus found: the flow's, and the coordinator's own."""
+        return coordinator.scan_hits
 
     def async_add_entities(
         self,

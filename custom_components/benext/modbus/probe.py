@@ -13,13 +13,10 @@ from ..bus.modbus.client import MeterReadError, ModbusBusClient, ReadFault
 from ..bus.modbus.detection import async_detect
 from ..bus.modbus.quantities import Quantity
 from ..bus.modbus.reader import ModbusMeterReader
-from ..bus.modbus.register_maps import REGISTER_MAPS, MapFamily, Table
-from ..const import LOGGER
+from ..bus.modbus.register_maps import REGISTER_MAPS, MapFamily
+from ..bus.modbus.scan import ScannedMeter, async_scan_bus
 from ..domain.modbus_meter_models import DETECTED_MODEL, MODELS, ModbusMeterModel
 from .coordinator import ModbusCoordinator
-
-# An address where nothing is connected costs this long when the bus is scanned.
-SCAN_WAIT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +102,24 @@ async def async_probe(
 async def async_scan(
     client: ModbusBusClient, addresses: range, skip: set[int]
 ) -> list[ModbusMeterFound]:
-    """Every kWh meter that answers in `addresses`, except those at `skip`."""
-    found = []
-    for address in addresses:
-        if address in skip:
-            continue
-        try:
-            # Any answer, an exception too, means a device is there.
-            await client.async_read(address, Table.INPUT, 0x0000, 2, wait=SCAN_WAIT)
-        except MeterReadError as err:
-            if err.fault is ReadFault.NO_ANSWER:
-                # Most addresses of a bus are empty: expected, not worth more than debug.
-                LOGGER.debug("Bus scan: nothing answers at address %s (%s)", address, err.detail)
-                continue
-        try:
-            found.append(await async_probe(client, address, ModbusMeterModel.DETECT))
-        except ProbeError as err:
-            LOGGER.debug("Bus scan: no kWh meter at address %s (%s)", address, err.reason)
-            continue
-    return found
+    """Every kWh meter that answers in `addresses`, except those at `skip`, as detected."""
+    scanned = await async_scan_bus(
+        client, (address for address in addresses if address not in skip)
+    )
+    return [_found_meter(meter) for meter in scanned]
+
+
+def _found_meter(scanned: ScannedMeter) -> ModbusMeterFound:
+    """A meter a scan found, with the model its register map suggests."""
+    detection = scanned.detection
+    family = detection.register_map.family
+    return ModbusMeterFound(
+        address=scanned.address,
+        model=DETECTED_MODEL[family],
+        family=family,
+        serial=detection.serial,
+        import_energy=detection.import_energy,
+    )
 
 
 async def _async_read_as(

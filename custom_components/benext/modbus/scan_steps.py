@@ -18,7 +18,9 @@ import probatio
 from ..bus.reachability import BusUnreachableError
 from ..const import SUBENTRY_KWH_METER
 from ..domain.roles import BENEXT_MODBUS_ADDRESSES, MODBUS_ADDRESS_MIN, Role
+from ..domain.validation.snapshot import ScanHit
 from .probe import ModbusMeterFound, async_bus_client, async_scan
+from .scan_hits import async_store_scan_hits
 from .subentry import ADDRESS_SELECTOR, async_kwh_meter_title, meter_data, taken_addresses
 
 CONF_FIRST_ADDRESS = "first_address"
@@ -79,6 +81,12 @@ class ModbusScanSteps(ConfigSubentryFlow):
             self._scanned = self._scan_task.result()
         except BusUnreachableError:
             return self.async_show_progress_done(next_step_id="scan_failed")
+        async_store_scan_hits(
+            self.hass,
+            self._get_entry(),
+            self._scan_range,
+            [ScanHit(meter.address, meter.model.value) for meter in self._scanned],
+        )
         return self.async_show_progress_done(next_step_id="scan_result")
 
     async def async_step_scan_failed(

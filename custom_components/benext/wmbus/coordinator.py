@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 from ..bus.connection import BusConnection, Transport
 from ..bus.wmbus.not_sent import is_not_sent
 from ..bus.wmbus.telegram import TelegramError, WmbusTelegram, parse_telegram
-from ..bus.wmbus.units import field_unit
+from ..bus.wmbus.units import Measure, field_unit
 from ..const import (
     DOMAIN,
     LOGGER,
@@ -31,6 +31,8 @@ from ..const import (
 )
 from ..coordinator import BusCoordinator, MeterReading
 from ..domain.physical_bounds import HEAT_COST_UNITS_MAX_PER_HOUR, MAX_RISE_PER_HOUR_BY_UNIT
+from ..domain.telegram_rate import TelegramRate
+from ..domain.total_guard import Rejection
 from .device import wmbus_device_info
 from .settings import WmbusMeterSettings
 
@@ -86,6 +88,10 @@ class WmbusMeter:
     wrong_key: bool = False
     # Whether its telegrams carried more fields than a meter may gain (logged once).
     fields_capped: bool = False
+    # How often its telegrams are taken, for the validation's check of its reception.
+    rate: TelegramRate = field(default_factory=TelegramRate)
+    # Its last telegram's volume total fell below the last good one (mounted against the flow).
+    total_fell: bool = False
 
     @property
     def wrong_key_issue_id(self) -> str:
@@ -103,6 +109,13 @@ def _reading_values(telegram: WmbusTelegram) -> dict[str, Any]:
     if telegram.rssi_dbm is not None:
         values[RSSI_FIELD] = telegram.rssi_dbm
     return values
+
+
+@lru_cache(maxsize=1024)
+def _is_volume_total(name: str) -> bool:
+    """Whether the field is a volume that only ever rises (`total_m3`)."""
+    unit = field_unit(name)
+    return unit is not None and unit.cumulative and unit.measure is Measure.VOLUME
 
 
 @lru_cache(maxsize=1024)
@@ -224,6 +237,7 @@ class WmbusCoordinator(BusCoordinator):
             meter.wrong_key = False
             ir.async_delete_issue(self.hass, DOMAIN, meter.wrong_key_issue_id)
         meter.heard_at = now
+        meter.rate.note(now)
         self._publish(meter, telegram, now)
         self._widen(meter, telegram)
         return TelegramOutcome.ACCEPTED
@@ -253,6 +267,8 @@ class WmbusCoordinator(BusCoordinator):
         )
         refused = self.async_publish(meter.subentry_id, reading)
         meter.telegram_stamp = telegram.timestamp
+        if volumes := [name for name in telegram.values if _is_volume_total(name)]:
+            meter.total_fell = any(refused.get(name) is Rejection.DROP for name in volumes)
         shown = self.readings[meter.subentry_id].values
         for name, rejection in refused.items():
             LOGGER.warning(

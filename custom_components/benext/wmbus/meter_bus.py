@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from ..bus.connection import Bus, BusConnection
 from ..const import SUBENTRY_WMBUS_METER
@@ -29,6 +30,7 @@ from .meter_entities import async_add_meter_entities
 from .repairs import WrongKeyRepairFlow
 from .settings import WmbusMeterSettings
 from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
+from .validation_values import heat_meter_error_code, reverse_flow, room_temperature
 
 # The entities of one meter on each platform.
 ENTITY_BUILDERS: dict[
@@ -73,15 +75,27 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
     def meter_snapshot(
         self, coordinator: WmbusCoordinator, subentry: ConfigSubentry
     ) -> MeterSnapshot:
-        """Also its last telegram's signal strength, and whether its key fails."""
+        """Also its reception and key, and what its last telegram says of the home.
+
+        A heat meter's error code, a room sensor's temperature, a water meter's alarm of
+        reverse flow; a volume total that fell below its last good value.
+        """
         snapshot = super().meter_snapshot(coordinator, subentry)
         reading = coordinator.readings.get(subentry.subentry_id)
-        rssi = reading.values.get(RSSI_FIELD) if reading is not None else None
+        values = reading.values if reading is not None else {}
+        rssi = values.get(RSSI_FIELD)
         meter = coordinator.meter_of(subentry.subentry_id)
         return replace(
             snapshot,
             rssi_dbm=float(rssi) if isinstance(rssi, int | float) else None,
             wrong_key=meter is not None and meter.wrong_key,
+            telegrams_per_hour=meter.rate.per_hour(dt_util.utcnow()) if meter else None,
+            error_code=heat_meter_error_code(values),
+            temperature=(
+                room_temperature(values) if snapshot.role is Role.INDOOR_CLIMATE else None
+            ),
+            reverse_flow=reverse_flow(values),
+            total_fell=meter is not None and meter.total_fell,
         )
 
     def async_add_entities(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..hub_status import BusCondition
+from ..modbus_meter_models import answers_as
 from .findings import Finding, FindingCode, finding
 from .snapshot import MODBUS_BUS, HomeSnapshot
 
@@ -10,9 +11,11 @@ from .snapshot import MODBUS_BUS, HomeSnapshot
 def misaddressed(home: HomeSnapshot) -> dict[str, int]:
     """Silent Modbus meters -> the address where the last scan found a meter of their model.
 
-    Only addresses no configured meter claims count. Silent meters of the same model take
-    the free addresses in order (meters by id, addresses from low to high), so two meters
-    are never offered the same address. Nothing while the bus itself does not answer.
+    Of their model: the same, or one on the same register map, which a scan cannot tell
+    apart (`answers_as`). Only addresses no configured meter claims count. Silent meters
+    of the same model take the free addresses in order (meters by id, addresses from low
+    to high), so two meters are never offered the same address. Nothing while the bus
+    itself does not answer.
     """
     if home.bus_condition(MODBUS_BUS) is not BusCondition.UP:
         return {}
@@ -25,7 +28,8 @@ def misaddressed(home: HomeSnapshot) -> dict[str, int]:
     for meter in sorted(modbus_meters, key=lambda meter: meter.meter_id):
         if meter.reachable or meter.model is None:
             continue
-        hit = next((hit for hit in free if hit.model == meter.model), None)
+        model = meter.model
+        hit = next((hit for hit in free if answers_as(model, hit.model)), None)
         if hit is not None:
             found[meter.meter_id] = hit.address
             free.remove(hit)
