@@ -40,6 +40,7 @@ async def async_setup_entry(
     async_add_entities(
         BusConnectivitySensor(coordinator, entry)
         for coordinator in entry.runtime_data.buses.values()
+        if coordinator.has_connection
     )
     for bus, coordinator in entry.runtime_data.buses.items():
         METER_BUSES[bus].async_add_entities(
