@@ -63,6 +63,11 @@ CONF_VALVE: Final = "valve"
 # An Inepro 4PS on a heat pump: the heat pump mode of each tariff T1..T4.
 CONF_TARIFF_MODES: Final = "tariff_modes"
 
+# A meter that is an entity of another integration: its entity registry id (its entity id
+# when it is not registered) and its role.
+SUBENTRY_EXISTING_ENTITY: Final = "existing_entity"
+CONF_ENTITY_ID: Final = "entity_id"
+
 # How often a bus that is not read yet is checked for reachability.
 REACHABILITY_INTERVAL: Final = timedelta(seconds=30)
 # A push bus (wmbusmeters posting to us) counts as offline after this long without a
