@@ -183,3 +183,36 @@ async def test_renamed_entity_is_still_followed(hass: HomeAssistant) -> None:
     state = tick(hass, subentry.subentry_id)
     assert state is not None
     assert state.state == "no_data"
+
+
+async def test_only_sensors_can_fill_a_role(hass: HomeAssistant) -> None:
+    """A light's entity, whatever its attributes, is not a sensor."""
+    entry = flat()
+    assert await setup_integration(hass, entry)
+    hass.states.async_set("light.kitchen", "on", {"device_class": "temperature"})
+
+    result = await submit(hass, await start_flow(hass, entry), {"entity_id": "light.kitchen"})
+
+    assert result["errors"] == {"entity_id": "entity_not_suitable"}
+
+
+async def test_sensor_not_started_yet_is_known_by_its_registry_entry(hass: HomeAssistant) -> None:
+    """The heat pump's integration has not started: its sensor has no state, but a registry
+    entry that says what it measures and what it is called."""
+    registered = er.async_get(hass).async_get_or_create(
+        "sensor",
+        "heat_pump_cloud",
+        "hp-1-energy",
+        suggested_object_id="heat_pump_energy",
+        original_device_class="energy",
+        original_name="Heat pump energy",
+    )
+    entry = flat()
+    assert await setup_integration(hass, entry)
+
+    result = await submit(hass, await start_flow(hass, entry), {"entity_id": HEAT_PUMP_ENERGY})
+    assert result["description_placeholders"] == {"entity": "Heat pump energy"}
+    result = await submit(hass, result, {"role": "ventilation"})
+
+    assert result["title"] == "Heat pump energy · Ventilation"
+    assert result["data"] == {"entity_id": registered.id, "role": "ventilation"}

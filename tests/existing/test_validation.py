@@ -124,6 +124,28 @@ async def test_unavailable_sensor_is_unreachable_with_no_data(
     assert state.state == "ok"
 
 
+async def test_sensor_showing_no_number_forwards_no_values(
+    hass: HomeAssistant, p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer
+) -> None:
+    """The sensor is there but shows no number: its values are not forwarded."""
+    entry, subentry_id = await benext_home_with_room_sensor(hass, p1_server, modbus_server)
+
+    hass.states.async_set(ROOM_SENSOR, "error", {"device_class": "temperature"})
+    await hass.async_block_till_done()
+
+    assert findings(await validate(hass, entry.entry_id), "values_not_forwarded") == [
+        {
+            "code": "values_not_forwarded",
+            "category": "values_forwarded",
+            "meters": [ROOM],
+            "placeholders": {"role": "indoor_climate"},
+        }
+    ]
+    state = tick(hass, subentry_id)
+    assert state is not None
+    assert state.state == "no_data"
+
+
 async def test_room_sensor_stays_through_a_reload(
     hass: HomeAssistant, p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer
 ) -> None:
