@@ -10,7 +10,6 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .bus.connection import configured_buses
 from .const import DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
 from .entity import hub_device_info
@@ -42,8 +41,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     # Totals are checked afresh from their restored floors.
     async_forget_entry_issues(hass, entry, HELD_TOTAL_ISSUE)
     coordinators = {
-        bus: await METER_BUSES[bus].async_setup_coordinator(hass, entry, connection)
-        for bus, connection in configured_buses(entry.data).items()
+        meter_bus.bus: await meter_bus.async_setup_coordinator(hass, entry, connection)
+        for meter_bus in METER_BUSES.values()
+        if (connection := meter_bus.configured_connection(entry)) is not None
     }
     settings = EntrySettings(entry)
 

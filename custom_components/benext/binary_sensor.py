@@ -47,6 +47,7 @@ async def async_setup_entry(
     async_add_entities(
         BusConnectivitySensor(coordinator, entry)
         for coordinator in entry.runtime_data.buses.values()
+        if coordinator.has_connection
     )
     async_add_entities([InstallationValidSensor(entry)])
     for bus, coordinator in entry.runtime_data.buses.items():

@@ -66,6 +66,10 @@ CONF_TARIFF_MODES: Final = "tariff_modes"
 # Entry data: what the last scans of the RS485 bus found, by address (`modbus/scan_hits.py`).
 # Stored as the bus finds it: a scan reloads nothing (`runtime.HEARD_ENTRY_KEYS`).
 CONF_MODBUS_SCAN: Final = "modbus_scan"
+# A meter that is an entity of another integration: its entity registry id (its entity id
+# when it is not registered) and its role.
+SUBENTRY_EXISTING_ENTITY: Final = "existing_entity"
+CONF_ENTITY_ID: Final = "entity_id"
 
 # How often a bus that is not read yet is checked for reachability.
 REACHABILITY_INTERVAL: Final = timedelta(seconds=30)

@@ -79,9 +79,9 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
         hass: HomeAssistant,
         entry: ConfigEntry,
         connection: BusConnection,
-        update_interval: timedelta,
+        update_interval: timedelta | None,
     ) -> None:
-        """Initialize the coordinator of one bus."""
+        """Initialize the coordinator of one bus; one told of every change needs no interval."""
         super().__init__(
             hass,
             LOGGER,
@@ -120,6 +120,15 @@ class BusCoordinator(DataUpdateCoordinator[BusState]):
     def bus(self) -> Bus:
         """The bus this coordinator watches."""
         return self.connection.bus
+
+    @property
+    def has_connection(self) -> bool:
+        """Whether the bus is a link of its own that can fail.
+
+        Such a bus has a connectivity sensor and counts in the installation's status; the
+        entities of other integrations that Home Assistant already has are no such link.
+        """
+        return True
 
     @property
     def has_meters(self) -> bool:

@@ -45,11 +45,22 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
     # The kinds of meter the bus carries (config subentry types), with the flow that adds one.
     subentry_flows: ClassVar[Mapping[str, type[ConfigSubentryFlow]]]
 
+    def configured_connection(self, entry: BeNextConfigEntry) -> BusConnection | None:
+        """How the installation reaches the bus; None when it has no such bus.
+
+        By default, the connection stored under the bus in the entry's data.
+        """
+        data = entry.data.get(self.bus)
+        return BusConnection.from_dict(self.bus, data) if data is not None else None
+
     @abstractmethod
     async def async_setup_coordinator(
         self, hass: HomeAssistant, entry: BeNextConfigEntry, connection: BusConnection
     ) -> CoordinatorT:
-        """The bus's coordinator, with its meters; a streamed bus starts reading here."""
+        """The bus's coordinator, with its meters; a streamed bus starts reading here.
+
+        Called for each bus whose `configured_connection` is not None.
+        """
 
     async def async_start(  # noqa: B027 -- a hook that most buses do not need
         self, hass: HomeAssistant, entry: BeNextConfigEntry, coordinator: CoordinatorT

@@ -9,13 +9,15 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 from .bus.connection import Bus
 from .coordinator import BusCoordinator
+from .existing.meter_bus import ExistingEntityMeterBus
 from .meter_bus import MeterBus
 from .modbus.meter_bus import ModbusMeterBus
 from .p1.meter_bus import P1MeterBus
 from .wmbus.meter_bus import WmbusMeterBus
 
 METER_BUSES: Mapping[Bus, MeterBus[Any]] = {
-    meter_bus.bus: meter_bus for meter_bus in (P1MeterBus(), ModbusMeterBus(), WmbusMeterBus())
+    meter_bus.bus: meter_bus
+    for meter_bus in (P1MeterBus(), ModbusMeterBus(), WmbusMeterBus(), ExistingEntityMeterBus())
 }
 
 

@@ -86,8 +86,12 @@ class BeNextRuntimeData:
 
     @property
     def status(self) -> HubStatus:
-        """Overall status from the buses' conditions."""
-        return hub_status(coordinator.condition for coordinator in self.buses.values())
+        """Overall status from the conditions of the buses that are links of their own."""
+        return hub_status(
+            coordinator.condition
+            for coordinator in self.buses.values()
+            if coordinator.has_connection
+        )
 
     def coordinator[CoordinatorT: BusCoordinator](
         self, kind: type[CoordinatorT]

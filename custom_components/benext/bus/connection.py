@@ -9,11 +9,14 @@ from typing import Any
 
 
 class Bus(StrEnum):
-    """The three buses of a BeNext home."""
+    """The three buses of a BeNext home, and the entities Home Assistant already has."""
 
     P1 = "p1"
     MODBUS = "modbus"
     WMBUS = "wmbus"
+    # Meters that are entities of other integrations, followed in Home Assistant's state
+    # machine: no connection of its own, never stored in the entry's data.
+    EXISTING = "existing"
 
     @property
     def label(self) -> str:
@@ -21,7 +24,12 @@ class Bus(StrEnum):
         return BUS_LABELS[self]
 
 
-BUS_LABELS = {Bus.P1: "P1", Bus.MODBUS: "RS485", Bus.WMBUS: "wM-Bus"}
+BUS_LABELS = {
+    Bus.P1: "P1",
+    Bus.MODBUS: "RS485",
+    Bus.WMBUS: "wM-Bus",
+    Bus.EXISTING: "Home Assistant",
+}
 
 
 class Transport(StrEnum):
@@ -40,6 +48,8 @@ class Transport(StrEnum):
     # Wireless M-Bus through wmbusmeters
     HTTP = "http"
     MANAGED = "managed"
+    # Entities of other integrations, followed as Home Assistant changes their state.
+    STATE_MACHINE = "state_machine"
 
 
 TRANSPORTS: dict[Bus, tuple[Transport, ...]] = {
@@ -51,6 +61,7 @@ TRANSPORTS: dict[Bus, tuple[Transport, ...]] = {
     ),
     Bus.MODBUS: (Transport.RTU, Transport.TCP, Transport.RTU_OVER_TCP),
     Bus.WMBUS: (Transport.HTTP, Transport.MANAGED),
+    Bus.EXISTING: (Transport.STATE_MACHINE,),
 }
 
 SERIAL_TRANSPORTS = frozenset({Transport.SERIAL, Transport.RTU})
@@ -58,7 +69,7 @@ NETWORK_TRANSPORTS = frozenset(
     {Transport.NETWORK, Transport.TCP, Transport.RTU_OVER_TCP, Transport.TASMOTA_HTTP}
 )
 # Buses whose data is pushed to us: nothing can be checked before the first telegram.
-PUSH_TRANSPORTS = frozenset({Transport.HTTP, Transport.TASMOTA_MQTT})
+PUSH_TRANSPORTS = frozenset({Transport.HTTP, Transport.TASMOTA_MQTT, Transport.STATE_MACHINE})
 # P1 readers that send Tasmota JSON (values), not DSMR telegrams.
 TASMOTA_TRANSPORTS = frozenset({Transport.TASMOTA_MQTT, Transport.TASMOTA_HTTP})
 

@@ -30,6 +30,11 @@ def product_status(
     """
     if last_reading is None or now - last_reading > max_age:
         return ProductStatus.NO_DATA
+    return values_status(main_values)
+
+
+def values_status(main_values: Iterable[float | None]) -> ProductStatus:
+    """The tick for a product's current values: no data when none is known, zero when all are."""
     values = [value for value in main_values if value is not None]
     if not values:
         return ProductStatus.NO_DATA

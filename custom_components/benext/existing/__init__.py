@@ -1,0 +1,1 @@
+"""Meters that are entities of other integrations, in a role of the home."""

@@ -1,0 +1,1 @@
+"""Tests of meters that are entities of other integrations."""
