@@ -18,7 +18,7 @@ from ..bus.connection import Bus, BusConnection
 from ..const import SUBENTRY_WMBUS_METER
 from ..domain.roles import Role
 from ..domain.validation.snapshot import MeterSnapshot
-from ..meter_bus import MeterBus
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
 from ..runtime import BeNextConfigEntry
 from .alarm_event import wmbus_alarm_events
 from .alarm_sensors import wmbus_alarm_sensors
@@ -29,6 +29,10 @@ from .meter_entities import async_add_meter_entities
 from .repairs import WrongKeyRepairFlow
 from .settings import WmbusMeterSettings
 from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
+
+# The roles whose counted volume the validation judges, and the field that counts it.
+VOLUME_ROLES = frozenset({Role.SPACE_HEATING, Role.HOT_TAP_WATER})
+VOLUME_FIELD = "total_m3"
 
 # The entities of one meter on each platform.
 ENTITY_BUILDERS: dict[
@@ -83,6 +87,17 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
             rssi_dbm=float(rssi) if isinstance(rssi, int | float) else None,
             wrong_key=meter is not None and meter.wrong_key,
         )
+
+    def counted_statistics(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> CountedStatistics | None:
+        """The volume a heat or water meter counted, in the roles whose volume is judged.
+
+        A space heating meter's volume is its circulation volume, under the same field.
+        """
+        if self.meter_role(subentry) not in VOLUME_ROLES:
+            return None
+        return counted_sensors(entry.runtime_data.buses[self.bus].hass, subentry, [VOLUME_FIELD])
 
     def async_add_entities(
         self,
