@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -11,10 +11,12 @@ from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bus.connection import Bus, BusConnection
+from .const import DOMAIN
 from .coordinator import BusCoordinator
 from .domain.roles import Role
 from .domain.validation.snapshot import MeterSnapshot, ScanHit
@@ -32,6 +34,37 @@ class CountedStatistics:
 
     amount: tuple[str, ...]
     opposite: tuple[str, ...] = ()
+
+
+def counted_sensors(
+    hass: HomeAssistant,
+    subentry: ConfigSubentry,
+    amount: Iterable[str],
+    opposite: Iterable[str] = (),
+) -> CountedStatistics | None:
+    """The statistics of a meter's total sensors, by their description keys.
+
+    None when a sensor is missing from the entity registry or disabled: a sum without one
+    of its parts would be judged as if the meter counted too little.
+    """
+    registry = er.async_get(hass)
+
+    def entity_ids(keys: Iterable[str]) -> tuple[str, ...] | None:
+        found: list[str] = []
+        for key in keys:
+            entity_id = registry.async_get_entity_id(
+                Platform.SENSOR, DOMAIN, f"{subentry.subentry_id}_{key}"
+            )
+            entity = registry.async_get(entity_id) if entity_id is not None else None
+            if entity is None or entity.disabled:
+                return None
+            found.append(entity.entity_id)
+        return tuple(found)
+
+    amount_ids, opposite_ids = entity_ids(amount), entity_ids(opposite)
+    if not amount_ids or opposite_ids is None:
+        return None
+    return CountedStatistics(amount_ids, opposite_ids)
 
 
 class MeterBus[CoordinatorT: BusCoordinator](ABC):

@@ -15,13 +15,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..bus.connection import Bus, BusConnection
 from ..bus.modbus.client import ModbusBusClient
+from ..bus.modbus.quantities import Quantity
 from ..const import SUBENTRY_KWH_METER
 from ..domain.modbus_meter_models import DETECTED_MODEL, ModbusMeterModel
 from ..domain.roles import Role
 from ..domain.validation.findings import FindingCode
 from ..domain.validation.snapshot import MeterSnapshot, ScanHit
 from ..entity import meter_device
-from ..meter_bus import MeterBus
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
 from ..runtime import BeNextConfigEntry
 from ..validation_issues import DATA_FINDING
 from .address_repair import ModbusAddressRepairFlow
@@ -94,6 +95,21 @@ class ModbusMeterBus(MeterBus[ModbusCoordinator]):
     def scan_hits(self, coordinator: ModbusCoordinator) -> tuple[ScanHit, ...]:
         """What the last scans of the bus found: the flow's, and the coordinator's own."""
         return coordinator.scan_hits
+
+    def counted_statistics(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> CountedStatistics | None:
+        """What the role consumes, and what flowed back; a PV meter's production runs back.
+
+        A PV meter is wired as a consumer (`modbus/descriptions.py`): it produces into its
+        export register, and its import register counts the inverter's own use.
+        """
+        imported, exported = Quantity.IMPORT_ENERGY.value, Quantity.EXPORT_ENERGY.value
+        if self.meter_role(subentry) is Role.PV:
+            imported, exported = exported, imported
+        return counted_sensors(
+            entry.runtime_data.buses[self.bus].hass, subentry, [imported], [exported]
+        )
 
     def async_add_entities(
         self,

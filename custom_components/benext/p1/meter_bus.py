@@ -13,17 +13,32 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..bus.connection import Bus, BusConnection
-from ..bus.p1.reading import P1Reading
+from ..bus.p1.reading import P1Quantity, P1Reading
 from ..const import SUBENTRY_SMART_METER
 from ..domain.roles import Role
 from ..entity import meter_device
-from ..meter_bus import MeterBus
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
 from ..runtime import BeNextConfigEntry
 from .coordinator import P1Coordinator
 from .descriptions import p1_sensor_descriptions
 from .entities import P1Sensor, RejectedTelegramsSensor
 from .flow import P1MeterSubentryFlow
 from .settings import P1MeterSettings, p1_write_intervals
+
+IMPORT_TOTAL = P1Quantity.ENERGY_IMPORT
+IMPORT_TARIFFS = (
+    P1Quantity.ENERGY_IMPORT_T1,
+    P1Quantity.ENERGY_IMPORT_T2,
+    P1Quantity.ENERGY_IMPORT_T3,
+    P1Quantity.ENERGY_IMPORT_T4,
+)
+EXPORT_TOTAL = P1Quantity.ENERGY_EXPORT
+EXPORT_TARIFFS = (
+    P1Quantity.ENERGY_EXPORT_T1,
+    P1Quantity.ENERGY_EXPORT_T2,
+    P1Quantity.ENERGY_EXPORT_T3,
+    P1Quantity.ENERGY_EXPORT_T4,
+)
 
 
 class P1MeterBus(MeterBus[P1Coordinator]):
@@ -83,6 +98,18 @@ class P1MeterBus(MeterBus[P1Coordinator]):
         """The smart meter is the home's grid connection."""
         return Role.GRID
 
+    def counted_statistics(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> CountedStatistics | None:
+        """The electricity imported and exported: never the M-Bus meters it relays."""
+        quantities = P1MeterSettings.from_subentry(subentry).quantities
+        return counted_sensors(
+            entry.runtime_data.buses[self.bus].hass,
+            subentry,
+            _electricity_totals(quantities, IMPORT_TOTAL, IMPORT_TARIFFS),
+            _electricity_totals(quantities, EXPORT_TOTAL, EXPORT_TARIFFS),
+        )
+
     def async_add_entities(
         self,
         hass: HomeAssistant,
@@ -135,3 +162,16 @@ def _meter_subentry(entry: BeNextConfigEntry) -> ConfigSubentry | None:
     return next(
         (s for s in entry.subentries.values() if s.subentry_type == SUBENTRY_SMART_METER), None
     )
+
+
+def _electricity_totals(
+    quantities: frozenset[P1Quantity], total: P1Quantity, tariffs: tuple[P1Quantity, ...]
+) -> list[str]:
+    """The registers that together count one direction: the tariffs, else the total.
+
+    A reader may send both (a gPlug's Ei next to Ei1 and Ei2): the total is their sum.
+    """
+    present = [tariff.value for tariff in tariffs if tariff in quantities]
+    if present:
+        return present
+    return [total.value] if total in quantities else []

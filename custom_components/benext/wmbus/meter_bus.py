@@ -19,7 +19,7 @@ from ..bus.connection import Bus, BusConnection
 from ..const import SUBENTRY_WMBUS_METER
 from ..domain.roles import Role
 from ..domain.validation.snapshot import MeterSnapshot
-from ..meter_bus import MeterBus
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
 from ..runtime import BeNextConfigEntry
 from .alarm_event import wmbus_alarm_events
 from .alarm_sensors import wmbus_alarm_sensors
@@ -31,6 +31,10 @@ from .repairs import WrongKeyRepairFlow
 from .settings import WmbusMeterSettings
 from .setup import async_ensure_webhook_id, async_start_wmbus, wmbus_coordinator
 from .validation_values import heat_meter_error_code, reverse_flow, room_temperature
+
+# The roles whose counted volume the validation judges, and the field that counts it.
+VOLUME_ROLES = frozenset({Role.SPACE_HEATING, Role.HOT_TAP_WATER})
+VOLUME_FIELD = "total_m3"
 
 # The entities of one meter on each platform.
 ENTITY_BUILDERS: dict[
@@ -97,6 +101,17 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
             reverse_flow=reverse_flow(values),
             total_fell=meter is not None and meter.total_fell,
         )
+
+    def counted_statistics(
+        self, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> CountedStatistics | None:
+        """The volume a heat or water meter counted, in the roles whose volume is judged.
+
+        A space heating meter's volume is its circulation volume, under the same field.
+        """
+        if self.meter_role(subentry) not in VOLUME_ROLES:
+            return None
+        return counted_sensors(entry.runtime_data.buses[self.bus].hass, subentry, [VOLUME_FIELD])
 
     def async_add_entities(
         self,
