@@ -61,6 +61,11 @@ class InstallationValidation:
         return validation_date(stored.passing_since, stored.uninterrupted_since, dt_util.utcnow())
 
     @property
+    def counted_meters(self) -> int:
+        """How many meters have amounts counted since the start."""
+        return len(self._amounts)
+
+    @property
     def first_seen(self) -> dict[str, datetime]:
         """When each current finding (by its issue id) was first seen."""
         return dict(self._stored.first_seen)

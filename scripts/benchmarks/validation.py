@@ -9,11 +9,12 @@ Home Assistant (the test harness's instance, in Utrecht) runs the real recorder 
 SQLite file, into which every total sensor (kWh, m³, GJ) gets 14 days of hourly
 long-term statistics, imported as the recorder compiles them.
 
-Measured, with the integration's own code throughout
-(`validation_statistics.async_meter_amounts`, `validation_snapshot.home_snapshot`,
-`domain.validation.validate.validate`):
-- a full validation: every meter's day-1, day-10 and since-start amounts and the PV
-  meter's night production read from the statistics, the snapshot and the rules. Wall
+Measured, with the integration's own validation as it runs every five minutes
+(`installation_validation.InstallationValidation.async_validate`: the amounts from the
+statistics, the snapshot, the rules, the grace period, the stored state and the repair
+issues), its validation start stored 14 days back:
+- a full validation, as the first after a start: every meter's day-1, day-10 and
+  since-start amounts and the PV meter's night production read from the statistics. Wall
   time, and event-loop time: `time.thread_time()` of the loop thread from start to end,
   which counts only what ran on the loop thread (the recorder's queries run in its own
   executor thread and are left out), but includes any other callback the loop ran
@@ -56,10 +57,9 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from benchmarks.logged import reported_logs
 from benchmarks.wmbus import add_installation, start_home_assistant
 from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
-from custom_components.benext.domain.validation.validate import validate
+from custom_components.benext.installation_validation import InstallationValidation
 from custom_components.benext.runtime import BeNextConfigEntry
-from custom_components.benext.validation_snapshot import MeterAmounts, home_snapshot
-from custom_components.benext.validation_statistics import async_meter_amounts
+from custom_components.benext.validation_store import StoredValidation, ValidationStore
 from simulated_home.kwh_meters import MeterModel, MeterReadings, SimulatedKwhMeter
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.p1_helpers import smart_meter_subentry
@@ -194,24 +194,23 @@ class Run:
     findings: int
 
 
-async def one_validation(
-    hass: HomeAssistant,
-    entry: BeNextConfigEntry,
-    start: datetime,
-    known: dict[str, MeterAmounts],
-) -> tuple[Run, dict[str, MeterAmounts]]:
-    """Amounts from the statistics, the snapshot and the rules, timed."""
+async def one_validation(validation: InstallationValidation) -> Run:
+    """One run of the installation's validation, timed."""
     wall, loop, process = time.perf_counter(), time.thread_time(), time.process_time()
-    now = dt_util.utcnow()
-    amounts = await async_meter_amounts(hass, entry, start, now, known)
-    validation = validate(home_snapshot(entry, now, start, amounts))
-    run = Run(
+    found = await validation.async_validate()
+    return Run(
         time.perf_counter() - wall,
         time.thread_time() - loop,
         time.process_time() - process,
-        len(validation.findings),
+        len(found.findings),
     )
-    return run, amounts
+
+
+async def fresh_validation(hass: HomeAssistant, entry: BeNextConfigEntry) -> InstallationValidation:
+    """The installation's validation as after a start: its stored state, no amounts yet."""
+    validation = InstallationValidation(hass, entry)
+    await validation.async_load()
+    return validation
 
 
 async def idle_loop_time(seconds: float) -> float:
@@ -256,15 +255,15 @@ async def measure(runs: int) -> Result:
                 start -= timedelta(days=DAYS)
                 result.rows = await import_history(hass, totals, start)
 
-                full: list[Run] = []
-                amounts: dict[str, MeterAmounts] = {}
-                for _ in range(runs):
-                    run, amounts = await one_validation(hass, entry, start, {})
-                    full.append(run)
-                result.amounts = len(amounts)
-                recheck = [
-                    (await one_validation(hass, entry, start, amounts))[0] for _ in range(runs)
+                store = ValidationStore(hass, entry.entry_id)
+                await store.async_save_now(StoredValidation(validation_start=start))
+                full = [
+                    await one_validation(await fresh_validation(hass, entry)) for _ in range(runs)
                 ]
+                validation = await fresh_validation(hass, entry)
+                await validation.async_validate()
+                result.amounts = validation.counted_meters
+                recheck = [await one_validation(validation) for _ in range(runs)]
                 result.full, result.recheck = full, recheck
                 result.idle_loop_s = await idle_loop_time(statistics.median(r.wall_s for r in full))
                 await hass.config_entries.async_unload(entry.entry_id)

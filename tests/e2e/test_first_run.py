@@ -18,7 +18,9 @@ screenshot in build/e2e-screenshots:
 6. the Energy configuration: the smart meter's tariffs as the grid, the PV meter as solar;
 7. a repair: a telegram that the wrong key cannot decrypt (the real wmbusmeters decodes a
    real encrypted Multical 21 telegram) raises the wrong-key issue; its fix flow takes the
-   right key and the issue is gone.
+   right key and the issue is gone;
+8. the validation: the repair naming the NOM roles no meter fills, and the hub's device
+   page with the installation not valid and its configuration failed.
 
 Run only this test: `scripts/test tests/e2e --no-cov`.
 """
@@ -137,6 +139,8 @@ def test_first_run_and_installer_flows(
     with screens.step(page, "repair"):
         post_undecryptable_telegram(home_assistant, endpoint, token)
         repair_wrong_key(page, screens)
+    with screens.step(page, "validation"):
+        see_validation(page, screens)
 
 
 def onboard(page: Page, url: str, screens: Screens) -> None:
@@ -437,3 +441,19 @@ def repair_wrong_key(page: Page, screens: Screens) -> None:
     ui.close_dialog(page, ui.FINISH, ui.REPAIRED)
     expect(page.get_by_text(ui.WRONG_KEY_ISSUE, exact=True)).to_have_count(0)
     screens.shot(page, "repaired")
+
+
+def see_validation(page: Page, screens: Screens) -> None:
+    """The repair of the roles no meter fills; the hub's verdict on its device page."""
+    issue = page.get_by_text(ui.ROLES_MISSING_ISSUE, exact=True)
+    expect(issue).to_be_visible()
+    issue.click()
+    expect(page.get_by_text(ui.MISSING_ROLES)).to_be_visible()
+    screens.shot(page, "roles-missing")
+    page.keyboard.press("Escape")
+    expect(page.get_by_text(ui.MISSING_ROLES)).to_have_count(0)
+    open_integration(page)
+    open_device(page, ui.INSTALLATION)
+    expect(ui.entity_row(page, ui.INSTALLATION_VALID)).to_be_visible()
+    expect(ui.entity_row(page, ui.CONFIGURATION_VERDICT)).to_contain_text(ui.VERDICT_FAILED)
+    screens.shot(page, "validation-on-the-hub")

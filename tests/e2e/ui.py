@@ -131,6 +131,15 @@ WMBUS_ANY_DISCOVERY = re.compile(
     re.escape(benext("config.flow_title")).replace(re.escape("{meter_id}"), r"\d{8}")
 )
 WMBUS_ADDED = benext("config.abort.wmbus_meter_added")
+INSTALLATION_VALID = benext("entity.binary_sensor.installation_valid.name")
+CONFIGURATION_VERDICT = benext("entity.sensor.validation_configuration.name")
+VERDICT_FAILED = benext("entity.sensor.validation_configuration.state.failed")
+ROLES_MISSING_ISSUE = benext("issues.role_missing.title")
+# The roles the installation lacks after the test's flows: no heat meters, no room sensor.
+MISSING_ROLES = ", ".join(
+    benext(f"selector.role.options.{role}")
+    for role in ("hot_tap_water", "indoor_climate", "space_heating")
+)
 POWER_IMPORT = benext("entity.sensor.power_import.name")
 ENERGY_IMPORT_T1 = benext("entity.sensor.energy_import_t1.name")
 ENERGY_IMPORT_T2 = benext("entity.sensor.energy_import_t2.name")
