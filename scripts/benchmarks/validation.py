@@ -268,6 +268,8 @@ async def measure(runs: int) -> Result:
                 result.idle_loop_s = await idle_loop_time(statistics.median(r.wall_s for r in full))
                 await hass.config_entries.async_unload(entry.entry_id)
                 await hass.async_block_till_done()
+                # Stopped as Home Assistant stops, so the recorder's thread ends with it.
+                await hass.async_stop()
     finally:
         await p1.stop()
         await modbus.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -37,10 +39,15 @@ def flat(*subentries: dict[str, Any]) -> MockConfigEntry:
     )
 
 
+EN = Path(__file__).parents[2] / "custom_components" / "benext" / "translations" / "en.json"
+
+
 def offered(result: dict[str, Any], field: str) -> list[tuple[str, str]]:
-    """The options of a form's drop-down or list, as (value, label)."""
+    """The options of a form's list, as (value, the English label the frontend shows)."""
     selector = next(v for k, v in result["data_schema"].schema.items() if str(k) == field)
-    return [(option["value"], option["label"]) for option in selector.config["options"]]
+    english = json.loads(EN.read_text(encoding="utf-8"))["selector"]
+    labels = english[selector.config["translation_key"]]["options"]
+    return [(value, labels[value]) for value in selector.config["options"]]
 
 
 async def test_room_sensor_fills_the_indoor_climate(hass: HomeAssistant) -> None:

@@ -11,7 +11,6 @@ from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
     EntityWithDeviceFilterSelectorConfig,
-    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -36,27 +35,26 @@ ENTITY_SELECTOR = EntitySelector(
         )
     )
 )
-# The roles' names, as the meter flows of the buses translate them.
-ROLE_NAME_SELECTORS = ("kwh_meter_role", "wmbus_meter_role")
+# Every role's name (strings.json `selector.role`).
+ROLE_SELECTOR = "role"
 
 
 async def async_role_names(hass: HomeAssistant) -> dict[Role, str]:
-    """Each role's name in the installation's language."""
+    """Each role's name in the installation's language, for the meter's title."""
     translations = await async_get_translations(hass, hass.config.language, "selector", [DOMAIN])
-    names: dict[Role, str] = {}
-    for role in EXISTING_ENTITY_ROLES:
-        keys = (f"component.{DOMAIN}.selector.{s}.options.{role}" for s in ROLE_NAME_SELECTORS)
-        names[role] = next((translations[key] for key in keys if key in translations), role)
-    return names
+    return {
+        role: translations.get(f"component.{DOMAIN}.selector.{ROLE_SELECTOR}.options.{role}", role)
+        for role in EXISTING_ENTITY_ROLES
+    }
 
 
 async def async_role_selector(hass: HomeAssistant, roles: tuple[Role, ...]) -> SelectSelector:
-    """A list of the roles, named in the installation's language."""
-    names = await async_role_names(hass)
+    """A list of the roles, named in each user's language."""
     return SelectSelector(
         SelectSelectorConfig(
-            options=[SelectOptionDict(value=role.value, label=names[role]) for role in roles],
+            options=[role.value for role in roles],
             mode=SelectSelectorMode.LIST,
+            translation_key=ROLE_SELECTOR,
         )
     )
 
