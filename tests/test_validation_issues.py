@@ -61,7 +61,17 @@ def home() -> MockConfigEntry:
 
 # One due finding of every code, as the checks make them, and what its issue shows.
 FINDINGS: dict[FindingCode, tuple[Finding, dict[str, str]]] = {
-    F.BUS_OFFLINE: (finding(F.BUS_OFFLINE, subject="modbus", bus="modbus"), {"bus": "RS485"}),
+    F.BUS_OFFLINE: (
+        finding(F.BUS_OFFLINE, subject="modbus", bus="modbus"),
+        {
+            "bus": "RS485",
+            # Only what to check on that bus.
+            "instructions": (
+                "Check that the RS485 converter has power, that its network cable or USB plug"
+                " is in, and that the A and B wires to the meters are connected."
+            ),
+        },
+    ),
     F.P1_NOT_ARRIVING: (finding(F.P1_NOT_ARRIVING, subject="p1", bus="p1"), {"bus": "P1"}),
     F.METER_UNREACHABLE: (
         finding(F.METER_UNREACHABLE, "meter_pv", bus="modbus"),

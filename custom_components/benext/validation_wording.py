@@ -88,6 +88,11 @@ def issue_placeholders(entry: ConfigEntry, finding: Finding, wording: Wording) -
         for name, value in finding.placeholders:
             reason = reason.replace(f"{{{name}}}", str(value))
         placeholders["reason"] = reason
+    if finding.code is FindingCode.BUS_OFFLINE:
+        # What to check differs per bus: its own instructions.
+        placeholders["instructions"] = wording.option(
+            "bus_offline_instructions", placeholders.get("bus", "")
+        )
     if "bus" in placeholders and placeholders["bus"] in Bus:
         placeholders["bus"] = Bus(placeholders["bus"]).label
     if finding.code is FindingCode.HEAT_METER_ERROR:
