@@ -201,3 +201,48 @@ async def test_a_restart_keeps_the_start_and_the_first_sightings(
     assert state(hass, REACHABILITY) == "failed"
     assert f"validation_{entry.entry_id}_meter_unreachable_room_sensor" in validation_issues(hass)
 
+
+async def test_a_reset_survives_a_reload_right_after_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    p1_server: P1TelegramServer,
+    modbus_server: ModbusTcpPeer,
+) -> None:
+    """The installer resets the start, then adds a meter at once: the new start stays."""
+    freezer.move_to(SET_UP)
+    entry = benext_home(p1_server, modbus_server)
+    await set_up(hass, entry)
+    await run_for(hass, freezer, timedelta(minutes=30))
+
+    await hass.services.async_call("button", "press", {"entity_id": RESET}, blocking=True)
+    reset_at = dt_util.utcnow()
+    assert state(hass, START) == shown(reset_at)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await until_validated(hass, VALID)
+
+    assert state(hass, START) == shown(reset_at)
+
+
+async def test_removing_the_installation_removes_its_validation(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    p1_server: P1TelegramServer,
+    modbus_server: ModbusTcpPeer,
+) -> None:
+    """No store of a deleted installation stays behind, not even one written late."""
+    freezer.move_to(SET_UP)
+    entry = benext_home(p1_server, modbus_server)
+    await set_up(hass, entry)
+    await run_for(hass, freezer, timedelta(minutes=5))
+    assert STORE.format(entry.entry_id) in hass_storage
+
+    # A validation just ran, and its state is still to be written.
+    await hass.services.async_call("button", "press", {"entity_id": RESET}, blocking=True)
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert STORE.format(entry.entry_id) not in hass_storage
+
+    await run_for(hass, freezer, timedelta(minutes=5))
+    assert STORE.format(entry.entry_id) not in hass_storage
+    assert validation_issues(hass) == {}

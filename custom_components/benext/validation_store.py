@@ -86,6 +86,10 @@ class ValidationStore:
         """Write `stored` soon (and at the latest when Home Assistant stops)."""
         self._store.async_delay_save(stored.as_data, SAVE_DELAY)
 
+    async def async_save_now(self, stored: StoredValidation) -> None:
+        """Write `stored` at once, in place of a write still to come."""
+        await self._store.async_save(stored.as_data())
+
     async def async_remove(self) -> None:
         """Delete the store, when the installation is deleted."""
         await self._store.async_remove()
