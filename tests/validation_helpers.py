@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+import time
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -63,11 +64,16 @@ async def settle(hass: HomeAssistant) -> None:
 
 
 async def until_validated(hass: HomeAssistant, entity_id: str) -> None:
-    """Let the first validation, which set-up starts in the background, show on `entity_id`."""
-    for _ in range(IO_ROUNDS):
+    """Let the first validation, which set-up starts in the background, show on `entity_id`.
+
+    It may wait for the recorder's thread: up to five seconds on the real clock, which the
+    loop's frozen timers cannot measure.
+    """
+    for _ in range(500):
         await settle(hass)
         if (shown := hass.states.get(entity_id)) is not None and shown.state != "unknown":
             return
+        await asyncio.to_thread(time.sleep, 0.01)
     raise AssertionError(f"{entity_id} never showed a validation")
 
 
