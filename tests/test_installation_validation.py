@@ -117,6 +117,12 @@ async def record(
     )
 
 
+async def unload_before_the_recorder_stops(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Stop the validation before the test's recorder goes: a run could still read from it."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 def store_validation(
     hass_storage: dict[str, Any], entry: MockConfigEntry, **data: str | dict[str, str] | None
 ) -> None:
@@ -386,6 +392,7 @@ async def test_the_reset_starts_day_1_over(
         "common_fault": "passed",
     }
     assert state(hass, START) == shown(again)
+    await unload_before_the_recorder_stops(hass, entry)
 
 
 async def test_a_second_installation_keeps_its_own_validation(
@@ -558,3 +565,4 @@ async def test_the_validation_date_of_a_home_where_every_check_passes(
     assert [issue.translation_key for issue in validation_issues(hass).values()] == [
         "indoor_temperature_out_of_band"
     ]
+    await unload_before_the_recorder_stops(hass, entry)
