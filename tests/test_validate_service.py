@@ -29,8 +29,10 @@ from tests.wmbus_peers import (
 ENCRYPTED_WATER, HEAT, ROOM = WMBUS_FIXTURES[0], WMBUS_FIXTURES[7], WMBUS_FIXTURES[10]
 
 
-def benext_home(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer) -> MockConfigEntry:
-    """The smart meter and BeNext's three kWh meters; no wM-Bus."""
+def benext_home(
+    p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer, *others: dict[str, Any]
+) -> MockConfigEntry:
+    """The smart meter and BeNext's three kWh meters, and the `others`; no wM-Bus."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="Demo home",
@@ -44,6 +46,7 @@ def benext_home(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer) -> Mo
             modbus_meter_subentry("pv", 2, "eastron_sdm630"),
             modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
             modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
+            *others,
         ],
     )
 

@@ -81,6 +81,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
     """Unload an installation: its platforms, every bus task, and its validation's issues."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await entry.runtime_data.validation.async_stop()
         async_forget_entry_issues(hass, entry, VALIDATION_ISSUE)
     return unloaded
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -46,6 +47,11 @@ class InstallationValidation:
         self._stored = StoredValidation(validation_start=dt_util.utcnow())
         self._amounts: dict[str, MeterAmounts] = {}
         self._listeners: list[Callable[[], None]] = []
+        # One run at a time: a run reads the stored state, awaits the statistics and then
+        # writes it, so a reset or an unload in between must wait for it.
+        self._lock = asyncio.Lock()
+        # Set once the installation unloads: a run after that changes nothing.
+        self._stopped = False
         self.latest: Validation | None = None
         self.settled: Validation | None = None
 
@@ -94,14 +100,31 @@ class InstallationValidation:
     async def _async_validate_on_interval(self, _now: datetime) -> None:
         await self.async_validate()
 
+    async def async_stop(self) -> None:
+        """Write what must survive now, when the installation unloads, and nothing after.
+
+        The delayed write would otherwise lose a change made just before a reload (the
+        reloaded installation reads the store before it is written), and write the store
+        of a deleted installation again after its removal.
+        """
+        async with self._lock:
+            self._stopped = True
+            await self._store.async_save_now(self._stored)
+
     async def async_validate(self) -> Validation:
         """Validate the installation as it stands now; raise and clear its repair issues."""
+        async with self._lock:
+            return await self._async_validate()
+
+    async def _async_validate(self) -> Validation:
         stored = self._stored
         now = dt_util.utcnow()
         self._amounts = await async_meter_amounts(
             self._hass, self._entry, stored.validation_start, now, self._amounts
         )
         latest = validate(home_snapshot(self._entry, now, stored.validation_start, self._amounts))
+        if self._stopped:
+            return latest
         seen = first_seen(stored.first_seen, latest.findings, now)
         settled = Validation(tuple(due_findings(seen, latest.findings, now)), latest.pending)
         interrupted = stored.last_run is not None and now - stored.last_run > LONGEST_PAUSE
@@ -127,14 +150,15 @@ class InstallationValidation:
 
     async def async_reset_start(self) -> Validation:
         """Count afresh from now: the checks of day 1 and day 10 start over."""
-        stored = self._stored
-        self._stored = StoredValidation(
-            validation_start=dt_util.utcnow(),
-            first_seen=stored.first_seen,
-            last_run=stored.last_run,
-        )
-        self._amounts = {}
-        return await self.async_validate()
+        async with self._lock:
+            stored = self._stored
+            self._stored = StoredValidation(
+                validation_start=dt_util.utcnow(),
+                first_seen=stored.first_seen,
+                last_run=stored.last_run,
+            )
+            self._amounts = {}
+            return await self._async_validate()
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:

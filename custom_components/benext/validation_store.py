@@ -87,7 +87,7 @@ class ValidationStore:
         self._store.async_delay_save(stored.as_data, SAVE_DELAY)
 
     async def async_save_now(self, stored: StoredValidation) -> None:
-        """Write `stored` at once."""
+        """Write `stored` at once, in place of a write still to come."""
         await self._store.async_save(stored.as_data())
 
     async def async_remove(self) -> None:
