@@ -10,14 +10,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
+from custom_components.benext.const import DOMAIN
 from tests import setup_integration
-from tests.modbus_helpers import modbus_meter_subentry
-from tests.p1_helpers import smart_meter_subentry, wait_for
-from tests.peers import ModbusTcpPeer, P1TelegramServer, network
-from tests.validation_helpers import validate
+from tests.p1_helpers import wait_for
+from tests.peers import ModbusTcpPeer, P1TelegramServer
+from tests.validation_helpers import benext_home, validate
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, endpoint_url, meter_of
 from tests.wmbus_peers import (
@@ -27,28 +25,6 @@ from tests.wmbus_peers import (
 )
 
 ENCRYPTED_WATER, HEAT, ROOM = WMBUS_FIXTURES[0], WMBUS_FIXTURES[7], WMBUS_FIXTURES[10]
-
-
-def benext_home(
-    p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer, *others: dict[str, Any]
-) -> MockConfigEntry:
-    """The smart meter and BeNext's three kWh meters, and the `others`; no wM-Bus."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Demo home",
-        data={
-            "p1": {"transport": "network", "network": network(p1_server.port)},
-            "modbus": {"transport": "tcp", "network": network(modbus_server.port)},
-        },
-        options={CONF_MODBUS_POLL_INTERVAL: 30},
-        subentries_data=[
-            smart_meter_subentry(p1_server.telegram),
-            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
-            modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
-            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
-            *others,
-        ],
-    )
 
 
 def role_missing(role: str) -> dict[str, Any]:

@@ -11,9 +11,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.benext.const import DOMAIN
+from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
+from tests.modbus_helpers import modbus_meter_subentry
+from tests.p1_helpers import smart_meter_subentry
+from tests.peers import ModbusTcpPeer, P1TelegramServer, network
 
 # How far the clock moves at a time while time passes in a test.
 TELEGRAM_GAP = timedelta(seconds=10)
@@ -95,3 +98,34 @@ async def run_for(
         async_fire_time_changed(hass)
         await settle(hass)
         passed += step
+
+
+def benext_home(
+    p1_server: P1TelegramServer,
+    modbus_server: ModbusTcpPeer,
+    *others: dict[str, Any],
+    wmbus_webhook_id: str | None = None,
+) -> MockConfigEntry:
+    """The smart meter and BeNext's three kWh meters, and the `others`.
+
+    With a webhook id, the installation also has wmbusmeters posting to that endpoint.
+    """
+    data: dict[str, Any] = {
+        "p1": {"transport": "network", "network": network(p1_server.port)},
+        "modbus": {"transport": "tcp", "network": network(modbus_server.port)},
+    }
+    if wmbus_webhook_id is not None:
+        data["wmbus"] = {"transport": "http", "webhook_id": wmbus_webhook_id}
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data=data,
+        options={CONF_MODBUS_POLL_INTERVAL: 30},
+        subentries_data=[
+            smart_meter_subentry(p1_server.telegram),
+            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
+            modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
+            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
+            *others,
+        ],
+    )

@@ -56,14 +56,13 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 
 from benchmarks.logged import reported_logs
 from benchmarks.wmbus import add_installation, start_home_assistant
-from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
 from custom_components.benext.installation_validation import InstallationValidation
 from custom_components.benext.runtime import BeNextConfigEntry
 from custom_components.benext.validation_store import StoredValidation, ValidationStore
 from simulated_home.kwh_meters import MeterModel, MeterReadings, SimulatedKwhMeter
 from tests.modbus_helpers import modbus_meter_subentry
-from tests.p1_helpers import smart_meter_subentry
-from tests.peers import FIXTURES, ModbusTcpPeer, P1TelegramServer, benext_meters, network
+from tests.peers import FIXTURES, ModbusTcpPeer, P1TelegramServer, benext_meters
+from tests.validation_helpers import benext_home
 from tests.wmbus_peers import WEBHOOK_ID, Meter, wmbus_meter_subentry
 
 DAYS = 14
@@ -119,23 +118,12 @@ def installation(p1: P1TelegramServer, modbus: ModbusTcpPeer) -> MockConfigEntry
         }
         for meter in auxiliary_meters()
     ]
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Benchmark home",
-        data={
-            "p1": {"transport": "network", "network": network(p1.port)},
-            "modbus": {"transport": "tcp", "network": network(modbus.port)},
-            "wmbus": {"transport": "http", "webhook_id": WEBHOOK_ID},
-        },
-        options={CONF_MODBUS_POLL_INTERVAL: 30},
-        subentries_data=[
-            smart_meter_subentry(p1.telegram),
-            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
-            modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
-            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
-            *auxiliary,
-            *(wmbus_meter_subentry(meter) for meter in wmbus_meters()),
-        ],
+    return benext_home(
+        p1,
+        modbus,
+        *auxiliary,
+        *(wmbus_meter_subentry(meter) for meter in wmbus_meters()),
+        wmbus_webhook_id=WEBHOOK_ID,
     )
 
 
