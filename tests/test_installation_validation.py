@@ -329,6 +329,26 @@ async def test_removing_the_installation_removes_its_validation(
     assert validation_issues(hass) == {}
 
 
+async def test_a_run_after_the_unload_changes_nothing(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    p1_server: P1TelegramServer,
+    modbus_server: ModbusTcpPeer,
+) -> None:
+    """A run that waited while the installation unloaded finds no buses and leaves all be."""
+    entry = benext_home(p1_server, modbus_server)
+    await set_up(hass, entry)
+    validation = entry.runtime_data.validation
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = hass_storage[STORE.format(entry.entry_id)]
+
+    await validation.async_validate()
+    await hass.async_block_till_done()
+
+    assert validation_issues(hass) == {}
+    assert hass_storage[STORE.format(entry.entry_id)] == stored
+
+
 async def test_the_reset_starts_day_1_over(
     recorder_mock: Recorder,
     hass: HomeAssistant,

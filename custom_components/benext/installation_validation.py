@@ -117,14 +117,15 @@ class InstallationValidation:
             return await self._async_validate()
 
     async def _async_validate(self) -> Validation:
+        if self._stopped:
+            # A run that waited for the installation's unload: its buses are gone.
+            return self.latest or Validation(())
         stored = self._stored
         now = dt_util.utcnow()
         self._amounts = await async_meter_amounts(
             self._hass, self._entry, stored.validation_start, now, self._amounts
         )
         latest = validate(home_snapshot(self._entry, now, stored.validation_start, self._amounts))
-        if self._stopped:
-            return latest
         seen = first_seen(stored.first_seen, latest.findings, now)
         settled = Validation(tuple(due_findings(seen, latest.findings, now)), latest.pending)
         interrupted = stored.last_run is not None and now - stored.last_run > LONGEST_PAUSE
