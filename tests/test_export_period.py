@@ -38,6 +38,11 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
 from tests import setup_integration
+from tests.existing_helpers import (
+    HEAT_PUMP_ENERGY,
+    existing_entity_subentry,
+    set_heat_pump_energy,
+)
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.p1_helpers import SUBENTRY_ID as SMART_METER, smart_meter_subentry
 from tests.peers import ModbusTcpPeer, P1TelegramServer, network
@@ -363,3 +368,36 @@ async def test_an_installation_not_loaded_is_refused(
         )
 
     assert err.value.translation_key == "installation_not_loaded"
+
+
+@pytest.mark.usefixtures("dutch_home")
+async def test_an_existing_entity_in_a_role_is_reported_from_its_own_statistics(
+    recorder_mock: Recorder, hass: HomeAssistant, modbus_server: ModbusTcpPeer
+) -> None:
+    """A heat pump integration's energy total, put in the heat pump's role."""
+    set_heat_pump_energy(hass, "1200.0")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data={"modbus": {"transport": "tcp", "network": network(modbus_server.port)}},
+        subentries_data=[
+            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
+            existing_entity_subentry(HEAT_PUMP_ENERGY, "heat_pump", "Heat pump energy · Heat pump"),
+        ],
+    )
+    assert await setup_integration(hass, entry)
+    await record(hass, HEAT_PUMP_ENERGY, "kWh", 0.25)
+    await async_wait_recording_done(hass)
+
+    response = await export_period(
+        hass, config_entry_id=entry.entry_id, start="2026-01-06", end="2026-01-06"
+    )
+
+    rows = {row["sensor"]: row for row in read_csv(response["file"])}
+    assert rows[HEAT_PUMP_ENERGY]["meter"] == "Heat pump energy · Heat pump"
+    assert rows[HEAT_PUMP_ENERGY]["name"] == "Heat pump energy"
+    assert float(rows[HEAT_PUMP_ENERGY]["consumption"]) == pytest.approx(6.0)
+    # The ventilation meter's totals have no statistics: the whole day is a gap.
+    ventilation = entity_id(hass, "meter_ventilation", "import_energy")
+    assert rows[ventilation]["consumption"] == ""
+    assert rows[ventilation]["gaps"] == "2026-01-06T00:00+01:00/2026-01-07T00:00+01:00"
