@@ -22,6 +22,9 @@ from .domain.roles import Role
 from .domain.validation.snapshot import MeterSnapshot, ScanHit
 from .runtime import BeNextConfigEntry
 
+# The state classes of a sensor whose statistics keep a running sum.
+TOTAL_STATE_CLASSES = frozenset({"total", "total_increasing"})
+
 
 @dataclass(frozen=True, slots=True)
 class CountedStatistics:
@@ -144,6 +147,24 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
         None for a meter that counts nothing the validation judges (a room sensor).
         """
         return None
+
+    def period_totals(
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> tuple[str, ...]:
+        """The entity ids of the meter's totals, whose statistics a period report reads.
+
+        By default every enabled sensor of the meter with a total state class, save
+        diagnostic ones (a smart meter's count of power failures).
+        """
+        return tuple(
+            entity.entity_id
+            for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+            if entity.config_subentry_id == subentry.subentry_id
+            and entity.domain == Platform.SENSOR
+            and not entity.disabled
+            and entity.entity_category is None
+            and (entity.capabilities or {}).get("state_class") in TOTAL_STATE_CLASSES
+        )
 
     def scan_hits(self, coordinator: CoordinatorT) -> tuple[ScanHit, ...]:
         """The meters the bus's last scan found, by address; none for a bus never scanned."""

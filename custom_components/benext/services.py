@@ -18,6 +18,14 @@ from homeassistant.helpers import config_validation as cv
 import probatio
 
 from .const import DOMAIN
+from .period_export import (
+    ATTR_END,
+    ATTR_NAME,
+    ATTR_START,
+    EXPORT_PERIOD_SCHEMA,
+    SERVICE_EXPORT_PERIOD,
+    async_export_period,
+)
 from .runtime import BeNextConfigEntry
 from .validation_response import validation_response
 
@@ -43,6 +51,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=VALIDATE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT_PERIOD,
+        _async_export_period,
+        schema=EXPORT_PERIOD_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
 
 
 async def _async_validate(call: ServiceCall) -> ServiceResponse:
@@ -58,6 +73,15 @@ async def _async_reset_validation_start(call: ServiceCall) -> ServiceResponse:
     validation = entry.runtime_data.validation
     found = await validation.async_reset_start()
     return validation_response(entry, validation, found) if call.return_response else None
+
+
+async def _async_export_period(call: ServiceCall) -> ServiceResponse:
+    """What each meter counted in a period, written as CSV; the figures, if asked."""
+    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    response = await async_export_period(
+        call.hass, entry, call.data[ATTR_START], call.data[ATTR_END], call.data.get(ATTR_NAME)
+    )
+    return response if call.return_response else None
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeNextConfigEntry:

@@ -139,11 +139,11 @@ def total_sensors(hass: HomeAssistant, entry: MockConfigEntry) -> list[tuple[str
 
 
 async def import_history(
-    hass: HomeAssistant, totals: list[tuple[str, str]], start: datetime
+    hass: HomeAssistant, totals: list[tuple[str, str]], start: datetime, days: int = DAYS
 ) -> int:
-    """DAYS of hourly statistics for every total, the PV meter producing by day; the rows."""
+    """`days` of hourly statistics for every total, the PV meter producing by day; the rows."""
     rows_imported = 0
-    hours = DAYS * 24
+    hours = days * 24
     for index, (entity_id, unit) in enumerate(totals):
         total, rows = 0.0, []
         for n in range(-1, hours):

@@ -107,6 +107,13 @@ class ExistingEntityMeterBus(MeterBus[ExistingEntityCoordinator]):
         entity_id = coordinator.entity_ids.get(subentry.subentry_id)
         return CountedStatistics(amount=(entity_id,)) if entity_id is not None else None
 
+    def period_totals(
+        self, hass: HomeAssistant, entry: BeNextConfigEntry, subentry: ConfigSubentry
+    ) -> tuple[str, ...]:
+        """The picked entity, for an energy or water sensor: its statistics are its own."""
+        statistics = self.counted_statistics(entry, subentry)
+        return statistics.amount if statistics is not None else ()
+
     def diagnostics(self, coordinator: ExistingEntityCoordinator) -> dict[str, Any]:
         """Which entity each meter follows, and whether it reports."""
         return {

@@ -1,0 +1,1 @@
+"""Period reports: a period's bounds, its gaps and its figures per total, as pure Python."""
