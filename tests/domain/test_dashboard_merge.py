@@ -188,8 +188,9 @@ def test_merging_never_duplicates_nor_removes(first: EnergySources, second: Ener
     after = merged(before, plan_additions(second, before))
 
     assert after["energy_sources"][: len(before["energy_sources"])] == before["energy_sources"]
-    assert after["device_consumption"][: len(before["device_consumption"])] == (
-        before["device_consumption"]
+    assert (
+        after["device_consumption"][: len(before["device_consumption"])]
+        == (before["device_consumption"])
     )
     assert max(Counter(all_statistics(after)).values(), default=1) == 1
     offered = {statistic_id for _, statistic_id in second.by_kind()}

@@ -93,9 +93,7 @@ def plan_additions(sources: EnergySources, preferences: Preferences | None) -> E
         return tariffs[n]
 
     tariffs = max(len(sources.grid_import), len(sources.grid_export))
-    pairs = (
-        (fresh(sources.grid_import, n), fresh(sources.grid_export, n)) for n in range(tariffs)
-    )
+    pairs = ((fresh(sources.grid_import, n), fresh(sources.grid_export, n)) for n in range(tariffs))
     grid = tuple(pair for pair in pairs if pair != (None, None))
     return EnergyPlan(tuple(added), tuple(skipped), grid)
 

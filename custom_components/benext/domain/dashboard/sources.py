@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 
@@ -45,3 +46,10 @@ class EnergySources:
             for f in fields(EnergySources)
             for statistic_id in getattr(self, f.name)
         )
+
+
+def sources_of(kind: SourceKind | None, statistic_ids: Iterable[str]) -> EnergySources:
+    """Statistics that are all one kind of source; none for a meter that is no source."""
+    if kind is None:
+        return EnergySources()
+    return EnergySources(**{kind.value: tuple(statistic_ids)})
