@@ -85,4 +85,6 @@ async def async_track_energy_offer(hass: HomeAssistant, entry: BeNextConfigEntry
     async def check(_: datetime) -> None:
         await async_update_energy_issue(hass, entry)
 
-    return async_track_time_interval(hass, check, CHECK_INTERVAL)
+    return async_track_time_interval(
+        hass, check, CHECK_INTERVAL, name=f"{DOMAIN} energy offer", cancel_on_shutdown=True
+    )
