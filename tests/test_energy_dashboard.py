@@ -15,8 +15,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
+from tests.existing_helpers import (
+    HEAT_PUMP_ENERGY,
+    ROOM_SENSOR,
+    existing_entity_subentry,
+    set_heat_pump_energy,
+    set_room_temperature,
+)
 from tests.modbus_helpers import modbus_meter_subentry
-from tests.peers import ModbusTcpPeer, P1TelegramServer
+from tests.peers import ModbusTcpPeer, P1TelegramServer, network
 from tests.test_validate_service import benext_home
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, meter_of
@@ -303,3 +310,35 @@ async def test_no_offer_for_meters_that_are_no_source(hass: HomeAssistant) -> No
     await set_up_home(hass, wmbus_entry([space_heating]))
 
     assert energy_issues(hass) == []
+
+
+async def test_existing_entity_takes_its_roles_place(
+    hass: HomeAssistant, modbus_server: ModbusTcpPeer
+) -> None:
+    """A heat pump integration's energy sensor in the heat pump role is an individual device;
+    a room sensor is no source."""
+    set_heat_pump_energy(hass, "1234.5")
+    set_room_temperature(hass, "21.5")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo home",
+        data={"modbus": {"transport": "tcp", "network": network(modbus_server.port)}},
+        subentries_data=[
+            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
+            existing_entity_subentry(
+                HEAT_PUMP_ENERGY, "heat_pump", "Heat pump energy · Heat pump", "heat_pump"
+            ),
+            existing_entity_subentry(ROOM_SENSOR, "indoor_climate", "Living room · Indoor"),
+        ],
+    )
+    await set_up_home(hass, entry)
+
+    response = await hass.services.async_call(
+        DOMAIN,
+        "add_to_energy_dashboard",
+        {"config_entry_id": entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+
+    assert response == {"added": {"solar": [PV], "device": [HEAT_PUMP_ENERGY]}, "skipped": {}}
