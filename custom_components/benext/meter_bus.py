@@ -48,19 +48,11 @@ def counted_sensors(
     None when a sensor is missing from the entity registry or disabled: a sum without one
     of its parts would be judged as if the meter counted too little.
     """
-    registry = er.async_get(hass)
 
     def entity_ids(keys: Iterable[str]) -> tuple[str, ...] | None:
-        found: list[str] = []
-        for key in keys:
-            entity_id = registry.async_get_entity_id(
-                Platform.SENSOR, DOMAIN, f"{subentry.subentry_id}_{key}"
-            )
-            entity = registry.async_get(entity_id) if entity_id is not None else None
-            if entity is None or entity.disabled:
-                return None
-            found.append(entity.entity_id)
-        return tuple(found)
+        wanted = list(keys)
+        found = enabled_sensors(hass, subentry, wanted)
+        return found if len(found) == len(wanted) else None
 
     amount_ids, opposite_ids = entity_ids(amount), entity_ids(opposite)
     if not amount_ids or opposite_ids is None:
@@ -74,7 +66,7 @@ def enabled_sensors(
     """The entity ids of a meter's sensors by their description keys, in order.
 
     A sensor missing from the entity registry or disabled is left out: it records no
-    statistics to show.
+    statistics.
     """
     registry = er.async_get(hass)
     found: list[str] = []
