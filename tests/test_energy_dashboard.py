@@ -342,3 +342,18 @@ async def test_existing_entity_takes_its_roles_place(
     )
 
     assert response == {"added": {"solar": [PV], "device": [HEAT_PUMP_ENERGY]}, "skipped": {}}
+
+
+async def test_offer_goes_with_the_installation(
+    hass: HomeAssistant, p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer
+) -> None:
+    """A deleted installation leaves no offer behind, not even an ignored one."""
+    entry = benext_home(p1_server, modbus_server)
+    await set_up_home(hass, entry)
+    [issue] = energy_issues(hass)
+    ir.async_ignore_issue(hass, DOMAIN, issue.issue_id, ignore=True)
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert energy_issues(hass) == []
