@@ -71,7 +71,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     for bus, coordinator in coordinators.items():
         await METER_BUSES[bus].async_start(hass, entry, coordinator)
     entry.async_on_unload(validation.async_start())
-    entry.async_on_unload(await async_track_energy_offer(hass, entry))
+    entry.async_on_unload(async_track_energy_offer(hass, entry))
     entry.async_on_unload(entry.add_update_listener(_async_reload_if_changed))
     if settings.changed(entry):
         # Meters were added while the buses were first read.

@@ -69,9 +69,25 @@ def async_delete_energy_issues(hass: HomeAssistant, entry_id: str, keep: str | N
             ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
-async def async_track_energy_offer(hass: HomeAssistant, entry: BeNextConfigEntry) -> CALLBACK_TYPE:
-    """Keep the offer current: now, as the preferences change, and every few minutes."""
-    await async_update_energy_issue(hass, entry)
+@callback
+def async_track_energy_offer(hass: HomeAssistant, entry: BeNextConfigEntry) -> CALLBACK_TYPE:
+    """Keep the offer current: soon, as the preferences change, and every few minutes.
+
+    The first look runs beside the set-up, which does not wait for the energy preferences
+    to load.
+    """
+    entry.async_create_task(hass, _async_first_look(hass, entry), f"{DOMAIN} energy offer")
+
+    async def check(_: datetime) -> None:
+        await async_update_energy_issue(hass, entry)
+
+    return async_track_time_interval(
+        hass, check, CHECK_INTERVAL, name=f"{DOMAIN} energy offer", cancel_on_shutdown=True
+    )
+
+
+async def _async_first_look(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
+    """The offer now, and a listener to the preferences for every installation, once."""
     if not hass.data.get(LISTENING):
         hass.data[LISTENING] = True
         manager = await async_get_manager(hass)
@@ -81,10 +97,4 @@ async def async_track_energy_offer(hass: HomeAssistant, entry: BeNextConfigEntry
                 await async_update_energy_issue(hass, loaded)
 
         manager.async_listen_updates(preferences_changed)
-
-    async def check(_: datetime) -> None:
-        await async_update_energy_issue(hass, entry)
-
-    return async_track_time_interval(
-        hass, check, CHECK_INTERVAL, name=f"{DOMAIN} energy offer", cancel_on_shutdown=True
-    )
+    await async_update_energy_issue(hass, entry)
