@@ -59,6 +59,7 @@ ABORT_SECTIONS = {
     "p1/flow.py": ("config_subentries.smart_meter",),
     "wmbus/flow.py": ("config_subentries.wmbus_meter",),
     "held_total_repair.py": ("issues.total_jump.fix_flow",),
+    "energy_repair.py": ("issues.energy_dashboard.fix_flow",),
     "role_swap_repair.py": (
         "issues.heat_pump_ventilation_swapped.fix_flow",
         "issues.space_heating_hot_tap_water_swapped.fix_flow",

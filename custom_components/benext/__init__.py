@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
+from .energy_issue import async_delete_energy_issues, async_track_energy_offer
 from .entity import hub_device_info
 from .entry_issues import async_forget_entry_issues
 from .installation_validation import InstallationValidation
@@ -70,6 +71,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> bo
     for bus, coordinator in coordinators.items():
         await METER_BUSES[bus].async_start(hass, entry, coordinator)
     entry.async_on_unload(validation.async_start())
+    entry.async_on_unload(async_track_energy_offer(hass, entry))
     entry.async_on_unload(entry.add_update_listener(_async_reload_if_changed))
     if settings.changed(entry):
         # Meters were added while the buses were first read.
@@ -87,7 +89,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
-    """Forget the validation of a deleted installation."""
+    """Forget the validation and the Energy dashboard offer of a deleted installation."""
+    async_delete_energy_issues(hass, entry.entry_id)
     await ValidationStore(hass, entry.entry_id).async_remove()
 
 

@@ -18,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .bus.connection import Bus, BusConnection
 from .const import DOMAIN
 from .coordinator import BusCoordinator
+from .domain.dashboard.sources import EnergySources
 from .domain.roles import Role
 from .domain.validation.snapshot import MeterSnapshot, ScanHit
 from .runtime import BeNextConfigEntry
@@ -50,24 +51,36 @@ def counted_sensors(
     None when a sensor is missing from the entity registry or disabled: a sum without one
     of its parts would be judged as if the meter counted too little.
     """
-    registry = er.async_get(hass)
 
     def entity_ids(keys: Iterable[str]) -> tuple[str, ...] | None:
-        found: list[str] = []
-        for key in keys:
-            entity_id = registry.async_get_entity_id(
-                Platform.SENSOR, DOMAIN, f"{subentry.subentry_id}_{key}"
-            )
-            entity = registry.async_get(entity_id) if entity_id is not None else None
-            if entity is None or entity.disabled:
-                return None
-            found.append(entity.entity_id)
-        return tuple(found)
+        wanted = list(keys)
+        found = enabled_sensors(hass, subentry, wanted)
+        return found if len(found) == len(wanted) else None
 
     amount_ids, opposite_ids = entity_ids(amount), entity_ids(opposite)
     if not amount_ids or opposite_ids is None:
         return None
     return CountedStatistics(amount_ids, opposite_ids)
+
+
+def enabled_sensors(
+    hass: HomeAssistant, subentry: ConfigSubentry, keys: Iterable[str]
+) -> tuple[str, ...]:
+    """The entity ids of a meter's sensors by their description keys, in order.
+
+    A sensor missing from the entity registry or disabled is left out: it records no
+    statistics.
+    """
+    registry = er.async_get(hass)
+    found: list[str] = []
+    for key in keys:
+        entity_id = registry.async_get_entity_id(
+            Platform.SENSOR, DOMAIN, f"{subentry.subentry_id}_{key}"
+        )
+        entity = registry.async_get(entity_id) if entity_id is not None else None
+        if entity is not None and not entity.disabled:
+            found.append(entity.entity_id)
+    return tuple(found)
 
 
 class MeterBus[CoordinatorT: BusCoordinator](ABC):
@@ -165,6 +178,13 @@ class MeterBus[CoordinatorT: BusCoordinator](ABC):
             and entity.entity_category is None
             and (entity.capabilities or {}).get("state_class") in TOTAL_STATE_CLASSES
         )
+
+    def energy_sources(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> EnergySources:
+        """Which of the meter's statistics are which of the Energy dashboard's sources.
+
+        None by default: a room sensor, an allocator or a space heating meter is no source.
+        """
+        return EnergySources()
 
     def scan_hits(self, coordinator: CoordinatorT) -> tuple[ScanHit, ...]:
         """The meters the bus's last scan found, by address; none for a bus never scanned."""

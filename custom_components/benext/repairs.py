@@ -1,4 +1,4 @@
-"""Repairs: a total held at a new level, two swapped roles, and each bus's own issues."""
+"""Repairs: a held total, two swapped roles, the Energy dashboard offer, each bus's own."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.core import HomeAssistant
 
 from .coordinator import HELD_TOTAL_ISSUE
+from .energy_issue import ENERGY_ISSUE
+from .energy_repair import EnergyDashboardRepairFlow
 from .held_total_repair import HeldTotalRepairFlow
 from .meter_buses import METER_BUSES
 from .role_swap_repair import role_swap_flow
@@ -19,6 +21,8 @@ async def async_create_fix_flow(
     """The flow that fixes an issue: its bus's, or a confirmation for an issue of none."""
     if issue_id.startswith(HELD_TOTAL_ISSUE):
         return HeldTotalRepairFlow(issue_id, data or {})
+    if issue_id.startswith(ENERGY_ISSUE):
+        return EnergyDashboardRepairFlow(data or {})
     if (swap := role_swap_flow(data or {})) is not None:
         return swap
     for meter_bus in METER_BUSES.values():

@@ -1,4 +1,4 @@
-"""The integration's actions: an installation's validation, and the reset of its start."""
+"""The integration's actions: an installation's validation, its start, its Energy dashboard."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from homeassistant.helpers import config_validation as cv
 import probatio
 
 from .const import DOMAIN
+from .energy_dashboard import async_add_to_energy_dashboard, plan_response
 from .period_export import (
     ATTR_END,
     ATTR_NAME,
@@ -31,6 +32,7 @@ from .validation_response import validation_response
 
 SERVICE_VALIDATE: Final = "validate"
 SERVICE_RESET_VALIDATION_START: Final = "reset_validation_start"
+SERVICE_ADD_TO_ENERGY_DASHBOARD: Final = "add_to_energy_dashboard"
 VALIDATE_SCHEMA: Final = probatio.Schema({probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 
 
@@ -58,6 +60,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=EXPORT_PERIOD_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ADD_TO_ENERGY_DASHBOARD,
+        _async_add_to_energy_dashboard,
+        schema=VALIDATE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
 
 
 async def _async_validate(call: ServiceCall) -> ServiceResponse:
@@ -82,6 +91,13 @@ async def _async_export_period(call: ServiceCall) -> ServiceResponse:
         call.hass, entry, call.data[ATTR_START], call.data[ATTR_END], call.data.get(ATTR_NAME)
     )
     return response if call.return_response else None
+
+
+async def _async_add_to_energy_dashboard(call: ServiceCall) -> ServiceResponse:
+    """Add the installation's meters to the Energy dashboard; what was added and skipped."""
+    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    plan = await async_add_to_energy_dashboard(call.hass, entry)
+    return plan_response(plan) if call.return_response else None
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeNextConfigEntry:

@@ -181,7 +181,9 @@ async def test_a_valve_heard_later_gets_its_sensor(hass: HomeAssistant) -> None:
         subentries_data=[subentry],
     )
     try:
-        assert await setup_integration(hass, entry)
+        # Not asserted: a valve heard while the installation sets up reloads it at once,
+        # so set-up may end mid-reload. The valve's sensor says it ended well.
+        await setup_integration(hass, entry)
         await wait_for(hass, "mbus_1_valve", "open", seconds=10)
         (stored,) = entry.subentries.values()
         assert [m.get("valve") for m in stored.data["mbus_meters"]] == [True, None]

@@ -13,6 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..bus.connection import Bus, BusConnection, Transport
 from ..const import SUBENTRY_EXISTING_ENTITY
+from ..domain.dashboard.roles import source_kind
+from ..domain.dashboard.sources import EnergySources, sources_of
 from ..domain.existing_entity_roles import COUNTING_ROLES
 from ..domain.roles import Role
 from ..domain.validation.snapshot import MeterSnapshot
@@ -113,6 +115,14 @@ class ExistingEntityMeterBus(MeterBus[ExistingEntityCoordinator]):
         """The picked entity, for an energy or water sensor: its statistics are its own."""
         statistics = self.counted_statistics(entry, subentry)
         return statistics.amount if statistics is not None else ()
+
+    def energy_sources(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> EnergySources:
+        """The entity's own statistics, in its role's place: PV, a device, or water."""
+        coordinator = entry.runtime_data.coordinator(ExistingEntityCoordinator)
+        entity_id = coordinator.entity_ids.get(subentry.subentry_id) if coordinator else None
+        if entity_id is None:
+            return EnergySources()
+        return sources_of(source_kind(self.meter_role(subentry)), (entity_id,))
 
     def diagnostics(self, coordinator: ExistingEntityCoordinator) -> dict[str, Any]:
         """Which entity each meter follows, and whether it reports."""

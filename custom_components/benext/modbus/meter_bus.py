@@ -17,12 +17,14 @@ from ..bus.connection import Bus, BusConnection
 from ..bus.modbus.client import ModbusBusClient
 from ..bus.modbus.quantities import Quantity
 from ..const import SUBENTRY_KWH_METER
+from ..domain.dashboard.roles import source_kind
+from ..domain.dashboard.sources import EnergySources, sources_of
 from ..domain.modbus_meter_models import DETECTED_MODEL, ModbusMeterModel
 from ..domain.roles import Role
 from ..domain.validation.findings import FindingCode
 from ..domain.validation.snapshot import MeterSnapshot, ScanHit
 from ..entity import meter_device
-from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors, enabled_sensors
 from ..runtime import BeNextConfigEntry
 from ..validation_issues import DATA_FINDING
 from .address_repair import ModbusAddressRepairFlow
@@ -110,6 +112,13 @@ class ModbusMeterBus(MeterBus[ModbusCoordinator]):
         return counted_sensors(
             entry.runtime_data.buses[self.bus].hass, subentry, [imported], [exported]
         )
+
+    def energy_sources(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> EnergySources:
+        """A PV meter's production (its export register); another role's consumption."""
+        role = self.meter_role(subentry)
+        total = Quantity.EXPORT_ENERGY if role is Role.PV else Quantity.IMPORT_ENERGY
+        hass = entry.runtime_data.buses[self.bus].hass
+        return sources_of(source_kind(role), enabled_sensors(hass, subentry, [total.value]))
 
     def async_add_entities(
         self,

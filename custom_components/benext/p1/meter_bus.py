@@ -13,13 +13,14 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..bus.connection import Bus, BusConnection
-from ..bus.p1.reading import P1Quantity, P1Reading
+from ..bus.p1.reading import MbusKind, P1Quantity, P1Reading
 from ..const import SUBENTRY_SMART_METER
+from ..domain.dashboard.sources import EnergySources
 from ..domain.roles import Role
 from ..entity import meter_device
-from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors, enabled_sensors
 from ..runtime import BeNextConfigEntry
-from .coordinator import P1Coordinator
+from .coordinator import P1Coordinator, mbus_key
 from .descriptions import p1_sensor_descriptions
 from .entities import P1Sensor, RejectedTelegramsSensor
 from .flow import P1MeterSubentryFlow
@@ -108,6 +109,26 @@ class P1MeterBus(MeterBus[P1Coordinator]):
             subentry,
             _electricity_totals(quantities, IMPORT_TOTAL, IMPORT_TARIFFS),
             _electricity_totals(quantities, EXPORT_TOTAL, EXPORT_TARIFFS),
+        )
+
+    def energy_sources(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> EnergySources:
+        """The grid's import and export per tariff, and the gas and water meters it relays."""
+        meter = P1MeterSettings.from_subentry(subentry)
+        hass = entry.runtime_data.buses[self.bus].hass
+
+        def channels(*kinds: MbusKind) -> tuple[str, ...]:
+            keys = (mbus_key(m.channel) for m in meter.mbus if m.kind in kinds)
+            return enabled_sensors(hass, subentry, keys)
+
+        return EnergySources(
+            grid_import=enabled_sensors(
+                hass, subentry, _electricity_totals(meter.quantities, IMPORT_TOTAL, IMPORT_TARIFFS)
+            ),
+            grid_export=enabled_sensors(
+                hass, subentry, _electricity_totals(meter.quantities, EXPORT_TOTAL, EXPORT_TARIFFS)
+            ),
+            gas=channels(MbusKind.GAS),
+            water=channels(MbusKind.WATER, MbusKind.HOT_WATER),
         )
 
     def async_add_entities(

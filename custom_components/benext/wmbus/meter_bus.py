@@ -17,9 +17,11 @@ from homeassistant.util import dt as dt_util
 
 from ..bus.connection import Bus, BusConnection
 from ..const import SUBENTRY_WMBUS_METER
+from ..domain.dashboard.roles import source_kind
+from ..domain.dashboard.sources import EnergySources, sources_of
 from ..domain.roles import Role
 from ..domain.validation.snapshot import MeterSnapshot
-from ..meter_bus import CountedStatistics, MeterBus, counted_sensors
+from ..meter_bus import CountedStatistics, MeterBus, counted_sensors, enabled_sensors
 from ..runtime import BeNextConfigEntry
 from .alarm_event import wmbus_alarm_events
 from .alarm_sensors import wmbus_alarm_sensors
@@ -112,6 +114,12 @@ class WmbusMeterBus(MeterBus[WmbusCoordinator]):
         if self.meter_role(subentry) not in VOLUME_ROLES:
             return None
         return counted_sensors(entry.runtime_data.buses[self.bus].hass, subentry, [VOLUME_FIELD])
+
+    def energy_sources(self, entry: BeNextConfigEntry, subentry: ConfigSubentry) -> EnergySources:
+        """A cold or hot tap water meter's volume; never a heating circuit's."""
+        kind = source_kind(self.meter_role(subentry))
+        hass = entry.runtime_data.buses[self.bus].hass
+        return sources_of(kind, enabled_sensors(hass, subentry, [VOLUME_FIELD]))
 
     def async_add_entities(
         self,

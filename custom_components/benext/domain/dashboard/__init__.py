@@ -1,0 +1,1 @@
+"""The Energy dashboard in one step: which statistics are which source, and what to add."""
