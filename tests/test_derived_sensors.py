@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -114,6 +115,7 @@ async def test_household_and_building_worked_by_hand(
     await set_up(hass, freezer, derived_home(p1_server))
     assert state(hass, HOUSEHOLD) == "0.0"
     assert state(hass, BUILDING) == "0.0"
+    assert state(hass, NOM_ON_TRACK) == "unknown"
     attributes = hass.states.get(HOUSEHOLD).attributes
     assert attributes["state_class"] == "total_increasing"
     assert attributes["device_class"] == "energy"
@@ -308,3 +310,23 @@ async def test_without_a_smart_meter_only_the_building_total_exists(
         "nom": ["grid"],
         "epv": ["grid"],
     }
+
+
+async def test_a_deleted_installation_forgets_its_derived_energy(
+    hass: HomeAssistant,
+    p1_server: P1TelegramServer,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The stored ledger goes with the installation."""
+    entry = derived_home(p1_server)
+    await set_up(hass, freezer, entry)
+    await grid(hass, p1_server, freezer, IMPORT_T1 + 1, EXPORT_T1)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    key = f"benext.{entry.entry_id}.derived_energy"
+    assert hass_storage[key]["data"]["household_shown"] == 1.0
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert key not in hass_storage

@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
+from .derived_energy import async_remove_derived_energy
 from .entity import hub_device_info
 from .entry_issues import async_forget_entry_issues
 from .installation_validation import InstallationValidation
@@ -86,8 +87,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
-    """Forget the validation of a deleted installation."""
+    """Forget the validation and the derived energy of a deleted installation."""
     await ValidationStore(hass, entry.entry_id).async_remove()
+    await async_remove_derived_energy(hass, entry.entry_id)
 
 
 async def _async_reload_if_changed(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Final
 
@@ -17,7 +17,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.event import async_track_state_change_event, async_track_time_change
+from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import EnergyConverter
@@ -32,6 +32,15 @@ from .runtime import BeNextConfigEntry
 STORAGE_VERSION: Final = 1
 # The totals change with every telegram: they are written at most this often, and at a stop.
 SAVE_DELAY: Final = 60
+
+
+def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.derived_energy")
+
+
+async def async_remove_derived_energy(hass: HomeAssistant, entry_id: str) -> None:
+    """Forget the derived energy of a deleted installation."""
+    await _store(hass, entry_id).async_remove()
 
 
 def energy_kwh(state_value: str, unit: object) -> float | None:
@@ -61,15 +70,14 @@ class DerivedEnergy:
         """Keep the derived energy of `entry`."""
         self._hass = hass
         self._entry = entry
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.derived_energy"
-        )
+        self._store = _store(hass, entry.entry_id)
         self.inputs: DerivedInputs = derived_inputs(entry)
         self.ledger = Ledger(year=dt_util.now().year)
         self._readings: dict[str, float | None] = {}
         self._listeners: list[Callable[[], None]] = []
         self._unfollow: CALLBACK_TYPE | None = None
         self._count_scheduled: asyncio.Handle | None = None
+        self._day = dt_util.now().date()
 
     async def async_load(self) -> None:
         """Resume from the stored ledger."""
@@ -86,7 +94,13 @@ class DerivedEnergy:
         self._async_resolve()
         unsubscribers = [
             self._hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._async_registry),
-            async_track_time_change(self._hass, self._async_midnight, hour=0, minute=0, second=0),
+            async_track_time_interval(
+                self._hass,
+                self._async_minute,
+                timedelta(minutes=1),
+                name=f"{DOMAIN} derived energy",
+                cancel_on_shutdown=True,
+            ),
             self._hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop_event),
         ]
         unsubscribers.extend(self._async_follow_unresolved())
@@ -194,11 +208,15 @@ class DerivedEnergy:
             self._async_notify()
 
     @callback
-    def _async_midnight(self, now: datetime) -> None:
-        # A new year starts the year's figures at 0; every day moves the "on track" figures.
-        if self.ledger.start_year(dt_util.as_local(now).year):
+    def _async_minute(self, now: datetime) -> None:
+        # Within a minute of midnight on 1 January the year's figures start at 0; each new
+        # day moves the "on track" figures.
+        local = dt_util.as_local(now)
+        if self.ledger.start_year(local.year):
             self._store.async_delay_save(self.ledger.as_dict, SAVE_DELAY)
-        self._async_notify()
+        if local.date() != self._day:
+            self._day = local.date()
+            self._async_notify()
 
     @callback
     def _async_notify(self) -> None:

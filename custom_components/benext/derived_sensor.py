@@ -36,13 +36,20 @@ OFF_TRACK = "off_track"
 class DerivedSensorDescription(SensorEntityDescription):
     """A derived sensor: its value from the ledger, the budget and today's date."""
 
-    value_fn: Callable[[Ledger, float, datetime], float | str]
+    value_fn: Callable[[Ledger, float, datetime], float | str | None]
     # Whether the figure is the year's: it resets on 1 January.
     yearly: bool = False
 
 
 def _track(on_track: bool) -> str:
     return ON_TRACK if on_track else OFF_TRACK
+
+
+def _nom_track(ledger: Ledger, now: datetime) -> str | None:
+    """Unknown until the year's first kWh has been counted."""
+    if not ledger.year_import and not ledger.year_export:
+        return None
+    return _track(nom_on_track(ledger.year_import, ledger.year_export, now.date()))
 
 
 def _energy(key: str, value_fn: Callable[[Ledger], float]) -> DerivedSensorDescription:
@@ -74,9 +81,7 @@ NOM_ON_TRACK = DerivedSensorDescription(
     translation_key="nom_on_track",
     device_class=SensorDeviceClass.ENUM,
     options=[ON_TRACK, OFF_TRACK],
-    value_fn=lambda ledger, _budget, now: _track(
-        nom_on_track(ledger.year_import, ledger.year_export, now.date())
-    ),
+    value_fn=lambda ledger, _budget, now: _nom_track(ledger, now),
 )
 EPV_USED = DerivedSensorDescription(
     key="epv_used",
@@ -157,7 +162,7 @@ class DerivedSensor(BeNextHubEntity, SensorEntity):
         self.async_on_remove(self._derived.async_add_listener(self.async_write_ha_state))
 
     @property
-    def native_value(self) -> float | str:
+    def native_value(self) -> float | str | None:
         """The figure now."""
         return self.entity_description.value_fn(self._derived.ledger, self._budget, dt_util.now())
 
