@@ -78,6 +78,7 @@ class DerivedEnergy:
         self._unfollow: CALLBACK_TYPE | None = None
         self._count_scheduled: asyncio.Handle | None = None
         self._day = dt_util.now().date()
+        self._save_scheduled = False
 
     async def async_load(self) -> None:
         """Resume from the stored ledger."""
@@ -204,8 +205,19 @@ class DerivedEnergy:
     def _async_count(self) -> None:
         # A meter whose sensors are not there yet (or disabled) pauses the ledger too.
         if self.inputs.complete and self.ledger.count(self._readings, self.inputs.entities):
-            self._store.async_delay_save(self.ledger.as_dict, SAVE_DELAY)
+            self._async_schedule_save()
             self._async_notify()
+
+    @callback
+    def _async_schedule_save(self) -> None:
+        """Store the ledger within SAVE_DELAY; once scheduled, later counts join that save."""
+        if not self._save_scheduled:
+            self._save_scheduled = True
+            self._store.async_delay_save(self._stored_data, SAVE_DELAY)
+
+    def _stored_data(self) -> dict[str, Any]:
+        self._save_scheduled = False
+        return self.ledger.as_dict()
 
     @callback
     def _async_minute(self, now: datetime) -> None:
@@ -213,7 +225,7 @@ class DerivedEnergy:
         # day moves the "on track" figures.
         local = dt_util.as_local(now)
         if self.ledger.start_year(local.year):
-            self._store.async_delay_save(self.ledger.as_dict, SAVE_DELAY)
+            self._async_schedule_save()
         if local.date() != self._day:
             self._day = local.date()
             self._async_notify()

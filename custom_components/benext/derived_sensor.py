@@ -17,7 +17,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import UnitOfEnergy
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
@@ -155,11 +155,20 @@ class DerivedSensor(BeNextHubEntity, SensorEntity):
         self.entity_description = description
         self._derived = derived
         self._budget = epv_budget(entry)
+        self._written: tuple[float | str | None, int] | None = None
 
     async def async_added_to_hass(self) -> None:
         """Follow the ledger."""
         await super().async_added_to_hass()
-        self.async_on_remove(self._derived.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self._derived.async_add_listener(self._async_ledger_changed))
+
+    @callback
+    def _async_ledger_changed(self) -> None:
+        # Written only when what it shows changed: most readings move one or two figures.
+        shown = (self.native_value, self._derived.ledger.year)
+        if shown != self._written:
+            self._written = shown
+            self.async_write_ha_state()
 
     @property
     def native_value(self) -> float | str | None:
