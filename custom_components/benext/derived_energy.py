@@ -10,7 +10,6 @@ from typing import Any, Final
 
 from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
-    EVENT_HOMEASSISTANT_STOP,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
     UnitOfEnergy,
@@ -30,7 +29,8 @@ from .meter_buses import meter_bus_of
 from .runtime import BeNextConfigEntry
 
 STORAGE_VERSION: Final = 1
-# The totals change with every telegram: they are written at most this often, and at a stop.
+# The totals change with every telegram: they are written at most this often; a pending
+# write is flushed when Home Assistant stops, and the ledger is written when unloaded.
 SAVE_DELAY: Final = 60
 
 
@@ -102,7 +102,6 @@ class DerivedEnergy:
                 name=f"{DOMAIN} derived energy",
                 cancel_on_shutdown=True,
             ),
-            self._hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop_event),
         ]
         unsubscribers.extend(self._async_follow_unresolved())
 
@@ -156,10 +155,6 @@ class DerivedEnergy:
         """A reading of a meter whose totals were not known: look whether they are now."""
         if not self.inputs.complete:
             self._async_resolve()
-
-    @callback
-    def _async_stop_event(self, _event: Event) -> None:
-        self._store.async_delay_save(self.ledger.as_dict, 0)
 
     @callback
     def _async_resolve(self) -> None:
