@@ -344,6 +344,7 @@ async def test_options_poll_interval(
         "modbus_failed_polls": 5,
         "p1_power_interval": 0,
         "p1_total_interval": 10,
+        "epv_budget": 0,
     }
     coordinator = mock_config_entry.runtime_data.buses["modbus"]
     assert coordinator.update_interval.total_seconds() == 10

@@ -107,11 +107,15 @@ def benext_home(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer) -> Mo
 
 
 def total_sensors(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
-    """Every enabled total of the installation: its unit by entity id."""
+    """Every enabled total of the installation's meters: its unit by entity id.
+
+    The hub's own totals (the household's energy) are no meter's, and not reported.
+    """
     return {
         entity.entity_id: entity.unit_of_measurement or ""
         for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
         if not entity.disabled
+        and entity.config_subentry_id is not None
         and (entity.capabilities or {}).get("state_class") == SensorStateClass.TOTAL_INCREASING
     }
 

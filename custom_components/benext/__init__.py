@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import HELD_TOTAL_ISSUE
+from .derived_energy import async_remove_derived_energy
 from .energy_issue import async_delete_energy_issues, async_track_energy_offer
 from .entity import hub_device_info
 from .entry_issues import async_forget_entry_issues
@@ -89,9 +90,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:
-    """Forget the validation and the Energy dashboard offer of a deleted installation."""
+    """Forget what a deleted installation kept: validation, derived energy, Energy offer."""
     async_delete_energy_issues(hass, entry.entry_id)
     await ValidationStore(hass, entry.entry_id).async_remove()
+    await async_remove_derived_energy(hass, entry.entry_id)
 
 
 async def _async_reload_if_changed(hass: HomeAssistant, entry: BeNextConfigEntry) -> None:

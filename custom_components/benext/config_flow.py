@@ -11,6 +11,7 @@ from homeassistant.config_entries import (
     ConfigSubentryFlow,
     OptionsFlow,
 )
+from homeassistant.const import UnitOfEnergy
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -23,8 +24,10 @@ import probatio
 from .bus.connection import Bus, configured_buses
 from .connection_flow import BusInstallationSteps, BusOption
 from .const import (
+    CONF_EPV_BUDGET,
     CONF_NAME,
     DOMAIN,
+    EPV_BUDGET_MAX,
 )
 from .meter_buses import METER_BUSES
 from .modbus.installation_steps import ModbusInstallationSteps
@@ -155,9 +158,14 @@ class BeNextOptionsFlow(OptionsFlow):
         )
 
 
+EPV_BUDGET_OPTION = BusOption(CONF_EPV_BUDGET, 0, 0, EPV_BUDGET_MAX, UnitOfEnergy.KILO_WATT_HOUR)
+
+
 def _bus_options(entry: ConfigEntry) -> list[BusOption]:
     """The options of the buses the installation has, in the order of its buses."""
-    return [option for steps in BUS_STEPS if steps.BUS in entry.data for option in steps.OPTIONS]
+    options = [option for steps in BUS_STEPS if steps.BUS in entry.data for option in steps.OPTIONS]
+    # The EPV budget is the household's, which the smart meter's grid figures make.
+    return [*options, EPV_BUDGET_OPTION] if Bus.P1 in entry.data else options
 
 
 def _option_selector(option: BusOption) -> NumberSelector:

@@ -104,3 +104,7 @@ WMBUS_MAX_FIELDS: Final = 64
 # The installation's hub device: one home monitored the way a BeNext gateway monitors it.
 HUB_MANUFACTURER: Final = "BeNext"
 HUB_MODEL: Final = "Home installation"
+
+# The EPV contract's yearly household energy budget in kWh; 0 for none.
+CONF_EPV_BUDGET: Final = "epv_budget"
+EPV_BUDGET_MAX: Final = 100_000

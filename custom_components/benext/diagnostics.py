@@ -9,6 +9,7 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DEVICE, CONF_RADIO
+from .derived_inputs import derived_inputs, missing_inputs
 from .meter_buses import METER_BUSES
 from .runtime import BeNextConfigEntry
 
@@ -52,6 +53,8 @@ async def async_get_config_entry_diagnostics(
             ],
             "status": runtime.status.value,
             "validation": runtime.validation.as_dict(),
+            # The derived sensors not created, and the meters' roles they lack.
+            "derived_sensors_missing": missing_inputs(derived_inputs(entry)),
             "buses": {
                 bus.value: {
                     "transport": coordinator.connection.transport.value,

@@ -18,6 +18,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from .coordinator import BusCoordinator, MeterReading
+from .derived_sensor import async_add_derived_sensors
 from .domain.hub_status import HubStatus
 from .domain.product_status import ProductStatus
 from .domain.validation.findings import Category
@@ -99,6 +100,7 @@ async def async_setup_entry(
         METER_BUSES[bus].async_add_entities(
             hass, entry, coordinator, Platform.SENSOR, async_add_entities
         )
+    await async_add_derived_sensors(hass, entry, async_add_entities)
 
 
 class HubStatusSensor(BeNextHubEntity, SensorEntity):
