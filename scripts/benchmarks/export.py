@@ -25,26 +25,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 import statistics
-import tempfile
 import time
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
-    async_test_home_assistant,
-)
 
 from benchmarks.logged import reported_logs
 from benchmarks.validation import (
-    auxiliary_meters,
-    import_history,
-    installation,
-    total_sensors,
+    home_with_history,
     verdict,
 )
-from benchmarks.wmbus import add_installation, start_home_assistant
 from custom_components.benext.const import DOMAIN
-from tests.peers import FIXTURES, ModbusTcpPeer, P1TelegramServer, benext_meters
 
 DAYS = 365
 TARGET_WALL_S = 1.0
@@ -98,34 +89,10 @@ def csv_totals(path: Path) -> int:
 async def measure(runs: int, days: int) -> Result:
     """Set the home up, import its year, then export it `runs` times."""
     result = Result()
-    p1 = P1TelegramServer((FIXTURES / "dsmr5_nl_iskra_gas.txt").read_bytes(), interval=10.0)
-    modbus = ModbusTcpPeer(benext_meters() + auxiliary_meters())
-    await p1.start()
-    await modbus.start()
-    try:
-        with tempfile.TemporaryDirectory() as tmp_name:
-            async with async_test_home_assistant(config_dir=tmp_name) as hass:
-                await hass.config.async_set_time_zone("Europe/Amsterdam")
-                hass.config.latitude, hass.config.longitude = 52.09, 5.12
-                await start_home_assistant(hass, Path(tmp_name), recorder=True)
-                entry = installation(p1, modbus)
-                await add_installation(hass, entry)
-                result.meters = len(entry.subentries)
-                totals = total_sensors(hass, entry)
-                result.totals = len(totals)
-                start = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
-                start -= timedelta(days=days)
-                began = time.perf_counter()
-                result.rows = await import_history(hass, totals, start, days)
-                result.import_s = time.perf_counter() - began
-                result.runs = [await one_export(hass, entry.entry_id, days) for _ in range(runs)]
-                await hass.config_entries.async_unload(entry.entry_id)
-                await hass.async_block_till_done()
-                # Stopped as Home Assistant stops, so the recorder's thread ends with it.
-                await hass.async_stop()
-    finally:
-        await p1.stop()
-        await modbus.stop()
+    async with home_with_history(days) as home:
+        result.meters, result.totals = len(home.entry.subentries), home.totals
+        result.rows, result.import_s = home.rows, home.import_s
+        result.runs = [await one_export(home.hass, home.entry.entry_id, days) for _ in range(runs)]
     return result
 
 

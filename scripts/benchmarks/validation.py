@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -221,9 +223,21 @@ class Result:
     idle_loop_s: float = 0.0
 
 
-async def measure(runs: int) -> Result:
-    """Set the home up, import its history, then validate it afresh and re-check it."""
-    result = Result()
+@dataclass(frozen=True, slots=True)
+class HomeWithHistory:
+    """The 30-meter home, loaded, with `days` of hourly statistics for each of its totals."""
+
+    hass: HomeAssistant
+    entry: BeNextConfigEntry
+    totals: int
+    start: datetime
+    rows: int
+    import_s: float
+
+
+@asynccontextmanager
+async def home_with_history(days: int) -> AsyncIterator[HomeWithHistory]:
+    """Set the home up on its peers and import its history; stop it all afterwards."""
     p1 = P1TelegramServer((FIXTURES / "dsmr5_nl_iskra_gas.txt").read_bytes(), interval=10.0)
     modbus = ModbusTcpPeer(benext_meters() + auxiliary_meters())
     await p1.start()
@@ -236,24 +250,14 @@ async def measure(runs: int) -> Result:
                 await start_home_assistant(hass, Path(tmp_name), recorder=True)
                 entry = installation(p1, modbus)
                 await add_installation(hass, entry)
-                result.meters = len(entry.subentries)
                 totals = total_sensors(hass, entry)
-                result.totals = len(totals)
                 start = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
-                start -= timedelta(days=DAYS)
-                result.rows = await import_history(hass, totals, start)
-
-                store = ValidationStore(hass, entry.entry_id)
-                await store.async_save_now(StoredValidation(validation_start=start))
-                full = [
-                    await one_validation(await fresh_validation(hass, entry)) for _ in range(runs)
-                ]
-                validation = await fresh_validation(hass, entry)
-                await validation.async_validate()
-                result.amounts = validation.counted_meters
-                recheck = [await one_validation(validation) for _ in range(runs)]
-                result.full, result.recheck = full, recheck
-                result.idle_loop_s = await idle_loop_time(statistics.median(r.wall_s for r in full))
+                start -= timedelta(days=days)
+                began = time.perf_counter()
+                rows = await import_history(hass, totals, start, days)
+                yield HomeWithHistory(
+                    hass, entry, len(totals), start, rows, time.perf_counter() - began
+                )
                 await hass.config_entries.async_unload(entry.entry_id)
                 await hass.async_block_till_done()
                 # Stopped as Home Assistant stops, so the recorder's thread ends with it.
@@ -261,6 +265,23 @@ async def measure(runs: int) -> Result:
     finally:
         await p1.stop()
         await modbus.stop()
+
+
+async def measure(runs: int) -> Result:
+    """Set the home up, import its history, then validate it afresh and re-check it."""
+    result = Result()
+    async with home_with_history(DAYS) as home:
+        hass, entry = home.hass, home.entry
+        result.meters, result.totals, result.rows = len(entry.subentries), home.totals, home.rows
+        store = ValidationStore(hass, entry.entry_id)
+        await store.async_save_now(StoredValidation(validation_start=home.start))
+        full = [await one_validation(await fresh_validation(hass, entry)) for _ in range(runs)]
+        validation = await fresh_validation(hass, entry)
+        await validation.async_validate()
+        result.amounts = validation.counted_meters
+        recheck = [await one_validation(validation) for _ in range(runs)]
+        result.full, result.recheck = full, recheck
+        result.idle_loop_s = await idle_loop_time(statistics.median(r.wall_s for r in full))
     return result
 
 
