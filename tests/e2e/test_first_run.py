@@ -19,8 +19,9 @@ screenshot in build/e2e-screenshots:
 7. a repair: a telegram that the wrong key cannot decrypt (the real wmbusmeters decodes a
    real encrypted Multical 21 telegram) raises the wrong-key issue; its fix flow takes the
    right key and the issue is gone;
-8. the validation: the repair naming the NOM roles no meter fills, and the hub's device
-   page with the installation not valid and its configuration failed.
+8. the validation: the offer to add the remaining meters to the Energy dashboard, the repair
+   naming the NOM roles no meter fills, and the hub's device page with the installation
+   not valid and its configuration failed.
 
 Run only this test: `scripts/test tests/e2e --no-cov`.
 """
@@ -445,6 +446,9 @@ def repair_wrong_key(page: Page, screens: Screens) -> None:
 
 def see_validation(page: Page, screens: Screens) -> None:
     """The repair of the roles no meter fills; the hub's verdict on its device page."""
+    # The offer to add the water meter and the devices to the Energy dashboard (grid and
+    # solar were configured by hand) joins the list: once it is there, the list stands still.
+    expect(page.get_by_text(ui.ENERGY_OFFER_ISSUE, exact=True)).to_be_visible()
     issue = page.get_by_text(ui.ROLES_MISSING_ISSUE, exact=True)
     expect(issue).to_be_visible()
     issue.click()

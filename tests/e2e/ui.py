@@ -135,6 +135,7 @@ INSTALLATION_VALID = benext("entity.binary_sensor.installation_valid.name")
 CONFIGURATION_VERDICT = benext("entity.sensor.validation_configuration.name")
 VERDICT_FAILED = benext("entity.sensor.validation_configuration.state.failed")
 ROLES_MISSING_ISSUE = benext("issues.role_missing.title")
+ENERGY_OFFER_ISSUE = benext("issues.energy_dashboard.title")
 # The roles the installation lacks after the test's flows: no heat meters, no room sensor.
 MISSING_ROLES = ", ".join(
     benext(f"selector.role.options.{role}")
