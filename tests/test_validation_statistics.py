@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+from sqlalchemy.exc import OperationalError
 
 from custom_components.benext.const import DOMAIN
 from custom_components.benext.domain.validation.snapshot import Counted
@@ -312,6 +313,32 @@ async def test_without_the_recorder_nothing_is_counted(
 
     assert amounts == {}
     assert "data_correctness" in validate(home_snapshot(entry, now, START, amounts)).pending
+
+
+async def test_a_database_that_cannot_be_read_keeps_what_was_known(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    p1_server: P1TelegramServer,
+    modbus_server: ModbusTcpPeer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A locked database fails no validation: the amounts known stay, and it is logged."""
+    entry = await set_up_home(hass, p1_server, modbus_server)
+    await record_home(hass)
+    earlier = {"meter_heat_pump": MeterAmounts(counted_day_1=Counted(4.5))}
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(
+        "custom_components.benext.validation_statistics.statistic_during_period", locked
+    )
+    amounts = await async_meter_amounts(hass, entry, START, START + timedelta(days=5), earlier)
+
+    assert amounts == earlier
+    assert "could not be read for the validation" in caplog.text
+    assert "database is locked" in caplog.text
 
 
 @pytest.mark.usefixtures("netherlands")

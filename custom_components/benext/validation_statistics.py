@@ -20,7 +20,9 @@ from homeassistant.const import SUN_EVENT_SUNRISE, SUN_EVENT_SUNSET, UnitOfEnerg
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.sun import get_astral_event_date
 from homeassistant.util import dt as dt_util
+from sqlalchemy.exc import SQLAlchemyError
 
+from .const import LOGGER
 from .domain.roles import Role
 from .domain.validation.night import Night, night_production
 from .domain.validation.snapshot import Counted
@@ -61,7 +63,8 @@ async def async_meter_amounts(
     `known` is what an earlier call with the same start returned: an amount of day 1 or
     day 10 found there cannot change once its day has passed, and is not read again. A
     meter without statistics is left out, and so is every meter while the recorder is not
-    loaded: its data correctness stays pending.
+    loaded: its data correctness stays pending. When the database cannot be read, what was
+    known stays.
     """
     if RECORDER not in hass.config.components:
         return {}
@@ -85,9 +88,14 @@ async def async_meter_amounts(
         )
     if not meters:
         return {}
-    return await get_instance(hass).async_add_executor_job(
-        _read_amounts, hass, meters, validation_start, now
-    )
+    try:
+        return await get_instance(hass).async_add_executor_job(
+            _read_amounts, hass, meters, validation_start, now
+        )
+    except SQLAlchemyError as err:
+        # The database is busy or broken: the next run reads again.
+        LOGGER.warning("The meters' statistics could not be read for the validation: %s", err)
+        return dict(known)
 
 
 def nights_between(hass: HomeAssistant, start: datetime, end: datetime) -> tuple[Night, ...]:
