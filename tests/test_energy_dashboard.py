@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.benext.const import DOMAIN
 from tests import setup_integration
+from tests.dashboard_helpers import grid
 from tests.existing_helpers import (
     HEAT_PUMP_ENERGY,
     ROOM_SENSOR,
@@ -39,22 +40,6 @@ HEAT_PUMP = "sensor.heat_pump_modbus_3_energy_consumption"
 VENTILATION = "sensor.ventilation_modbus_4_energy_consumption"
 # What another integration put in the dashboard before BeNext came.
 ROOF_INVERTER = "sensor.roof_inverter_energy"
-
-
-def grid(imported: str | None, exported: str | None, **prices: Any) -> dict[str, Any]:
-    """One grid connection, as the Energy dashboard's settings store it."""
-    return {
-        "type": "grid",
-        "stat_energy_from": imported,
-        "stat_energy_to": exported,
-        "stat_cost": None,
-        "entity_energy_price": None,
-        "number_energy_price": None,
-        "stat_compensation": None,
-        "entity_energy_price_export": None,
-        "number_energy_price_export": None,
-        "cost_adjustment_day": 0.0,
-    } | prices
 
 
 def solar(statistic_id: str) -> dict[str, Any]:

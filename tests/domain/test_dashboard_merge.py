@@ -14,6 +14,7 @@ from custom_components.benext.domain.dashboard.merge import (
     used_statistics,
 )
 from custom_components.benext.domain.dashboard.sources import EnergySources, SourceKind
+from tests.dashboard_helpers import grid
 
 HOME = EnergySources(
     grid_import=("sensor.import_t1", "sensor.import_t2"),
@@ -23,21 +24,6 @@ HOME = EnergySources(
     water=("sensor.cold_water", "sensor.hot_tap_water"),
     device=("sensor.heat_pump", "sensor.ventilation"),
 )
-
-
-def grid(imported: str | None, exported: str | None) -> dict[str, Any]:
-    return {
-        "type": "grid",
-        "stat_energy_from": imported,
-        "stat_energy_to": exported,
-        "stat_cost": None,
-        "entity_energy_price": None,
-        "number_energy_price": None,
-        "stat_compensation": None,
-        "entity_energy_price_export": None,
-        "number_energy_price_export": None,
-        "cost_adjustment_day": 0.0,
-    }
 
 
 def metered(kind: str, statistic_id: str) -> dict[str, Any]:
