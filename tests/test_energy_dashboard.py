@@ -25,7 +25,7 @@ from tests.existing_helpers import (
 )
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.peers import ModbusTcpPeer, P1TelegramServer, network
-from tests.test_validate_service import benext_home
+from tests.validation_helpers import benext_home
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, meter_of
 from tests.wmbus_peers import wmbus_entry

@@ -36,7 +36,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.benext.const import CONF_MODBUS_POLL_INTERVAL, DOMAIN
+from custom_components.benext.const import DOMAIN
 from tests import setup_integration
 from tests.existing_helpers import (
     HEAT_PUMP_ENERGY,
@@ -44,8 +44,9 @@ from tests.existing_helpers import (
     set_heat_pump_energy,
 )
 from tests.modbus_helpers import modbus_meter_subentry
-from tests.p1_helpers import SUBENTRY_ID as SMART_METER, smart_meter_subentry
+from tests.p1_helpers import SUBENTRY_ID as SMART_METER
 from tests.peers import ModbusTcpPeer, P1TelegramServer, network
+from tests.validation_helpers import benext_home as home_with_kwh_meters
 from tests.wmbus_peers import WEBHOOK_ID, Meter, wmbus_meter_subentry
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -86,23 +87,12 @@ async def dutch_home(hass: HomeAssistant, tmp_path: Path, freezer: FrozenDateTim
 
 def benext_home(p1_server: P1TelegramServer, modbus_server: ModbusTcpPeer) -> MockConfigEntry:
     """The smart meter, BeNext's three kWh meters and the two heat meters."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Demo home",
-        data={
-            "p1": {"transport": "network", "network": network(p1_server.port)},
-            "modbus": {"transport": "tcp", "network": network(modbus_server.port)},
-            "wmbus": {"transport": "http", "webhook_id": WEBHOOK_ID},
-        },
-        options={CONF_MODBUS_POLL_INTERVAL: 30},
-        subentries_data=[
-            smart_meter_subentry(p1_server.telegram),
-            modbus_meter_subentry("pv", 2, "eastron_sdm630"),
-            modbus_meter_subentry("heat_pump", 3, "eastron_sdm220"),
-            modbus_meter_subentry("ventilation", 4, "eastron_sdm220"),
-            wmbus_meter_subentry(SPACE_HEATING),
-            wmbus_meter_subentry(HOT_TAP_WATER),
-        ],
+    return home_with_kwh_meters(
+        p1_server,
+        modbus_server,
+        wmbus_meter_subentry(SPACE_HEATING),
+        wmbus_meter_subentry(HOT_TAP_WATER),
+        wmbus_webhook_id=WEBHOOK_ID,
     )
 
 

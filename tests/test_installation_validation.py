@@ -25,8 +25,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from tests import setup_integration
 from tests.existing_helpers import ROOM_SENSOR, existing_entity_subentry, set_room_temperature
 from tests.peers import ModbusTcpPeer, P1TelegramServer
-from tests.test_validate_service import benext_home
 from tests.validation_helpers import (
+    benext_home,
     run_for,
     state,
     until_validated,

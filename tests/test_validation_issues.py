@@ -27,7 +27,7 @@ from tests import setup_integration
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.p1_helpers import wait_for
 from tests.peers import ModbusTcpPeer, P1TelegramServer, network
-from tests.test_validate_service import benext_home
+from tests.validation_helpers import benext_home
 from tests.wmbus_fixtures import WMBUS_FIXTURES
 from tests.wmbus_helpers import ClientFactory, meter_of
 from tests.wmbus_peers import async_post_wrong_key_telegram, wmbus_entry

@@ -30,7 +30,8 @@ from tests.existing_helpers import (
 from tests.modbus_helpers import modbus_meter_subentry
 from tests.p1_helpers import wait_for
 from tests.peers import ModbusTcpPeer, P1TelegramServer, network
-from tests.test_validate_service import benext_home, role_missing, validate
+from tests.test_validate_service import role_missing
+from tests.validation_helpers import benext_home, validate
 
 ROOM = "Living room temperature · Indoor climate"
 
