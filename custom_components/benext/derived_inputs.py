@@ -8,7 +8,7 @@ from typing import Final
 
 from .domain.energy.ledger import BUILDING_TERMS, Term
 from .domain.roles import Role
-from .meter_buses import meter_bus_of
+from .meter_buses import loaded_meters
 from .runtime import BeNextConfigEntry
 
 # What each role's counted amount is in the household's sum; the grid's opposite is its export.
@@ -55,10 +55,7 @@ def derived_inputs(entry: BeNextConfigEntry) -> DerivedInputs:
     terms: set[Term] = set()
     entities: dict[str, Term] = {}
     unresolved: list[str] = []
-    for subentry in entry.subentries.values():
-        meter_bus = meter_bus_of(subentry)
-        if meter_bus is None or meter_bus.bus not in entry.runtime_data.buses:
-            continue
+    for subentry, meter_bus, _coordinator in loaded_meters(entry):
         term = AMOUNT_TERMS.get(meter_bus.meter_role(subentry))
         if term is None:
             continue

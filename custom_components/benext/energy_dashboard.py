@@ -13,17 +13,15 @@ from homeassistant.core import HomeAssistant
 
 from .domain.dashboard.merge import EnergyPlan, merged, plan_additions
 from .domain.dashboard.sources import EnergySources, SourceKind
-from .meter_buses import meter_bus_of
+from .meter_buses import loaded_meters
 from .runtime import BeNextConfigEntry
 
 
 def installation_energy_sources(entry: BeNextConfigEntry) -> EnergySources:
     """What the loaded installation's meters offer, each bus naming its own statistics."""
     sources = EnergySources()
-    for subentry in entry.subentries.values():
-        meter_bus = meter_bus_of(subentry)
-        if meter_bus is not None and meter_bus.bus in entry.runtime_data.buses:
-            sources += meter_bus.energy_sources(entry, subentry)
+    for subentry, meter_bus, _coordinator in loaded_meters(entry):
+        sources += meter_bus.energy_sources(entry, subentry)
     return sources
 
 

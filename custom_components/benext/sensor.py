@@ -24,7 +24,7 @@ from .domain.product_status import ProductStatus
 from .domain.validation.findings import Category
 from .domain.validation.verdict import Verdict
 from .entity import BeNextHubEntity, MeterReadingFollower
-from .meter_buses import METER_BUSES, meter_bus_of
+from .meter_buses import METER_BUSES, loaded_meters
 from .runtime import BeNextConfigEntry, BeNextRuntimeData
 from .validation_entity import BeNextValidationEntity
 
@@ -84,10 +84,7 @@ async def async_setup_entry(
             *(CategoryVerdictSensor(entry, category) for category in Category),
         ]
     )
-    for subentry in entry.subentries.values():
-        meter_bus = meter_bus_of(subentry)
-        if meter_bus is None or (coordinator := runtime.buses.get(meter_bus.bus)) is None:
-            continue
+    for subentry, meter_bus, coordinator in loaded_meters(entry):
         async_add_entities(
             [
                 ProductStatusSensor(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .domain.validation.snapshot import BusSnapshot, Counted, HomeSnapshot, MeterSnapshot
-from .meter_buses import METER_BUSES, meter_bus_of
+from .meter_buses import METER_BUSES, loaded_meters
 from .runtime import BeNextConfigEntry
 
 
@@ -40,10 +40,7 @@ def home_snapshot(
     runtime = entry.runtime_data
     amounts = amounts or {}
     meters: list[MeterSnapshot] = []
-    for subentry in entry.subentries.values():
-        meter_bus = meter_bus_of(subentry)
-        if meter_bus is None or (coordinator := runtime.buses.get(meter_bus.bus)) is None:
-            continue
+    for subentry, meter_bus, coordinator in loaded_meters(entry):
         counted = amounts.get(subentry.subentry_id, NO_AMOUNTS)
         meters.append(
             replace(

@@ -28,7 +28,7 @@ from .domain.validation.night import Night, night_production
 from .domain.validation.snapshot import Counted
 from .domain.validation.timeline import FIRST_DAY, TENTH_DAY, checkpoint
 from .meter_bus import CountedStatistics
-from .meter_buses import meter_bus_of
+from .meter_buses import loaded_meters
 from .runtime import BeNextConfigEntry
 from .validation_snapshot import NO_AMOUNTS, MeterAmounts
 
@@ -70,10 +70,7 @@ async def async_meter_amounts(
         return {}
     nights: tuple[Night, ...] | None = None
     meters: list[MeterStatistics] = []
-    for subentry in entry.subentries.values():
-        meter_bus = meter_bus_of(subentry)
-        if meter_bus is None or meter_bus.bus not in entry.runtime_data.buses:
-            continue
+    for subentry, meter_bus, _coordinator in loaded_meters(entry):
         statistics = meter_bus.counted_statistics(entry, subentry)
         if statistics is None:
             continue
